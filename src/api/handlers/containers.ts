@@ -1,0 +1,162 @@
+// Container endpoints that need the cluster view: list, create (scheduled), inspect, rename, remove, prune.
+import { ApiError } from '../../errors.js';
+import { nameOwner } from '../../pool/lookup.js';
+import { placementRequest, pendingContainer } from '../../scheduler/request.js';
+import { schedule } from '../../scheduler/schedule.js';
+import { readJsonObject } from '../body.js';
+import { listContainers, parseListQuery } from '../container-list.js';
+import { param, type RequestContext } from '../context.js';
+import type { ApiDeps } from '../deps.js';
+import { exchange, sendExchange } from '../proxy.js';
+import { sendJson } from '../respond.js';
+import { containerPath, locate } from './locate.js';
+
+const VALID_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+function nameConflict(name: string, id: string): ApiError {
+  return ApiError.conflict(
+    `Conflict. The container name "/${name}" is already in use by container "${id}". You have to remove (or rename) that container to be able to reuse that name.`,
+  );
+}
+
+/** Names are unique across the cluster: taken on any engine, or by a create still in flight. */
+function assertNameFree(deps: ApiDeps, name: string): void {
+  const owner = nameOwner(deps.pool, name);
+  if (owner === 'pending') throw nameConflict(name, '(being created)');
+  if (owner) throw nameConflict(name, owner.id);
+}
+
+export function list(deps: ApiDeps, ctx: RequestContext): void {
+  const q = parseListQuery(ctx.query);
+  sendJson(
+    ctx.res,
+    200,
+    listContainers(deps.pool, q).map((r) => r.entry),
+  );
+}
+
+export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> {
+  const name = (ctx.query.get('name') ?? '').replace(/^\//, '');
+  const body = await readJsonObject(ctx.req);
+  if (!body) throw ApiError.invalid('config cannot be empty in order to create a container');
+  if (name !== '' && !VALID_NAME.test(name)) {
+    throw ApiError.invalid(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  }
+  if (name) assertNameFree(deps, name);
+  const req = placementRequest(name, body);
+  // Snapshot, decide and reserve in one synchronous block: concurrent creates see each other's claims.
+  const decision = schedule(deps.scheduler, deps.pool.snapshot(), req, {
+    rng: deps.rng,
+    overcommit: deps.overcommit,
+  });
+  if (!decision.ok) throw ApiError.unavailable(decision.message);
+  const engine = deps.pool.engine(decision.node.addr);
+  if (!engine) throw ApiError.unavailable(`engine ${decision.node.addr} left the cluster`);
+  const release = deps.pool.reservations.reserve({
+    name,
+    engineAddr: engine.addr,
+    container: pendingContainer(req),
+  });
+  try {
+    const answer = await exchange(ctx, engine, { path: '/containers/create', body: JSON.stringify(body) });
+    const id = (JSON.parse(answer.body.toString('utf8')) as { Id?: string }).Id;
+    // Read-your-writes: the container is in the cache before the client hears about it.
+    if (id) await engine.refreshContainer(id).catch(() => undefined);
+    sendExchange(ctx, answer);
+  } finally {
+    release();
+  }
+}
+
+export async function inspect(deps: ApiDeps, ctx: RequestContext): Promise<void> {
+  const loc = locate(deps.pool, param(ctx, 'id'));
+  const { engine } = loc;
+  if (!engine.isHealthy) {
+    throw ApiError.unavailable(`Container ${param(ctx, 'id')} running on unhealthy node ${engine.name}`);
+  }
+  const answer = await exchange(ctx, engine, { path: containerPath(loc, '/json') });
+  const obj = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
+  rewritePortIps(obj, engine.ip);
+  obj['Node'] = {
+    ID: engine.id,
+    IP: engine.ip,
+    Addr: engine.addr,
+    Name: engine.name,
+    Cpus: engine.specs?.cpus ?? 0,
+    Memory: engine.specs?.memory ?? 0,
+    Labels: engine.specs?.labels ?? {},
+  };
+  sendJson(ctx.res, 200, obj);
+}
+
+/** Published ports bound to all interfaces are shown at the engine's address, where they can be reached. */
+function rewritePortIps(obj: Record<string, unknown>, ip: string): void {
+  const ports = (
+    obj['NetworkSettings'] as { Ports?: Record<string, { HostIp?: string }[] | null> } | undefined
+  )?.Ports;
+  for (const [port, list] of Object.entries(ports ?? {})) {
+    if (!list || !ports) continue;
+    const seen = new Set<string>();
+    ports[port] = list.filter((b) => {
+      if (b.HostIp === '0.0.0.0' || b.HostIp === '' || b.HostIp === '::') b.HostIp = ip;
+      const key = JSON.stringify(b);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+}
+
+export async function remove(deps: ApiDeps, ctx: RequestContext): Promise<void> {
+  const loc = locate(deps.pool, param(ctx, 'id'));
+  const answer = await exchange(ctx, loc.engine, { path: containerPath(loc) });
+  loc.engine.containers.remove(loc.container.id, loc.engine.containers.nextSeq());
+  sendExchange(ctx, answer);
+}
+
+export async function rename(deps: ApiDeps, ctx: RequestContext): Promise<void> {
+  const loc = locate(deps.pool, param(ctx, 'id'));
+  const name = (ctx.query.get('name') ?? '').replace(/^\//, '');
+  if (name !== '' && name !== loc.container.name) assertNameFree(deps, name);
+  const release = name
+    ? deps.pool.reservations.reserve({ name, engineAddr: loc.engine.addr, container: placeholder(name) })
+    : () => undefined;
+  try {
+    const answer = await exchange(ctx, loc.engine, { path: containerPath(loc, '/rename') });
+    await loc.engine.refreshContainer(loc.container.id).catch(() => undefined);
+    sendExchange(ctx, answer);
+  } finally {
+    release();
+  }
+}
+
+function placeholder(name: string): ReturnType<typeof pendingContainer> {
+  return pendingContainer({
+    name,
+    image: '',
+    labels: {},
+    networkMode: '',
+    hostPorts: [],
+    exposedPorts: [],
+    memory: 0,
+    cpus: 0,
+  });
+}
+
+/** POST /containers/prune: on every healthy engine, results merged. */
+export async function prune(deps: ApiDeps, ctx: RequestContext): Promise<void> {
+  const results = await Promise.all(
+    deps.pool.healthy().map(async (engine) => {
+      const a = await exchange(ctx, engine, { body: '' });
+      return JSON.parse(a.body.toString('utf8')) as {
+        ContainersDeleted?: string[] | null;
+        SpaceReclaimed?: number;
+      };
+    }),
+  );
+  const deleted = results.flatMap((r) => r.ContainersDeleted ?? []);
+  sendJson(ctx.res, 200, {
+    ContainersDeleted: deleted.length > 0 ? deleted : null,
+    SpaceReclaimed: results.reduce((n, r) => n + (r.SpaceReclaimed ?? 0), 0),
+  });
+}

@@ -1,0 +1,59 @@
+// System endpoints Shoal answers itself: /_ping, /version, /info.
+import { arch, release } from 'node:os';
+import { SHOAL } from '../../version.js';
+import { advertisedVersions } from '../advertised.js';
+import type { RequestContext } from '../context.js';
+import type { ApiDeps } from '../deps.js';
+import { buildInfo } from '../info.js';
+import { baseHeaders, sendJson } from '../respond.js';
+
+export function ping(ctx: RequestContext): void {
+  const body = ctx.method === 'HEAD' ? '' : 'OK';
+  ctx.res.writeHead(200, {
+    ...baseHeaders(),
+    'Cache-Control': 'no-cache, no-store, must-revalidate',
+    Pragma: 'no-cache',
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
+  ctx.res.end(body);
+}
+
+export function version(deps: ApiDeps, ctx: RequestContext): void {
+  const { api, min } = advertisedVersions(deps.pool);
+  const goArch = arch() === 'x64' ? 'amd64' : arch();
+  const details = {
+    ApiVersion: api,
+    MinAPIVersion: min,
+    GitCommit: SHOAL.commit,
+    GoVersion: `node${process.versions.node}`,
+    Os: 'linux',
+    Arch: goArch,
+    KernelVersion: release(),
+    Experimental: 'false',
+    BuildTime: '',
+  };
+  const engines = deps.pool.validated().map((e) => ({
+    Name: e.name,
+    Version: e.specs?.serverVersion ?? '',
+    Details: { ApiVersion: e.apiVersion, MinAPIVersion: e.specs?.minApiVersion ?? '', Addr: e.addr },
+  }));
+  sendJson(ctx.res, 200, {
+    Platform: { Name: `Shoal ${SHOAL.version}` },
+    Components: [{ Name: 'Engine', Version: `shoal/${SHOAL.version}`, Details: details }, ...engines],
+    Version: `shoal/${SHOAL.version}`,
+    ApiVersion: api,
+    MinAPIVersion: min,
+    GitCommit: SHOAL.commit,
+    GoVersion: details.GoVersion,
+    Os: 'linux',
+    Arch: goArch,
+    KernelVersion: details.KernelVersion,
+    Experimental: false,
+    BuildTime: '',
+  });
+}
+
+export function info(deps: ApiDeps, ctx: RequestContext): void {
+  sendJson(ctx.res, 200, buildInfo(deps));
+}

@@ -1,0 +1,72 @@
+// Writing responses: Docker's standard headers, JSON bodies, and the one place errors are rendered.
+import type { ServerResponse } from 'node:http';
+import { describe } from '../engine/connection-errors.js';
+import { EngineUnreachableError } from '../engine/connection-errors.js';
+import { log } from '../log.js';
+import { ApiError, EngineHttpError } from '../errors.js';
+
+export interface StandardHeaders {
+  apiVersion(): string;
+  readonly server: string;
+}
+
+let standard: StandardHeaders = { apiVersion: () => '1.41', server: 'Shoal' };
+
+export function setStandardHeaders(h: StandardHeaders): void {
+  standard = h;
+}
+
+/** The headers the engine puts on every response (clients read them on ping). */
+export function baseHeaders(): Record<string, string> {
+  return {
+    'Api-Version': standard.apiVersion(),
+    'Docker-Experimental': 'false',
+    Ostype: 'linux',
+    Server: standard.server,
+  };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body) + '\n';
+  res.writeHead(status, {
+    ...baseHeaders(),
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+export function sendEmpty(res: ServerResponse, status: number): void {
+  res.writeHead(status, baseHeaders());
+  res.end();
+}
+
+/** Maps any error to Docker's `{"message": …}` with the right status; engine errors pass through unchanged. */
+export function errorResponse(err: unknown): { status: number; body: Buffer; contentType: string } {
+  if (err instanceof EngineHttpError) {
+    return { status: err.status, body: err.body, contentType: err.contentType ?? 'application/json' };
+  }
+  let status = 500;
+  let message: string;
+  if (err instanceof ApiError) {
+    status = err.status;
+    message = err.message;
+  } else if (err instanceof EngineUnreachableError) {
+    status = 503;
+    message = err.message;
+  } else {
+    message = describe(err);
+    log.error(`internal error: ${message}`, { stack: err instanceof Error ? err.stack : undefined });
+  }
+  return { status, body: Buffer.from(JSON.stringify({ message }) + '\n'), contentType: 'application/json' };
+}
+
+export function sendError(res: ServerResponse, err: unknown): void {
+  const { status, body, contentType } = errorResponse(err);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { ...baseHeaders(), 'Content-Type': contentType, 'Content-Length': body.length });
+  res.end(status === 304 ? undefined : body);
+}

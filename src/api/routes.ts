@@ -1,0 +1,105 @@
+// The route table: every Docker Engine API endpoint Shoal serves, and the ones not built yet (501).
+import { ApiError } from '../errors.js';
+import type { RequestContext } from './context.js';
+import type { ApiDeps } from './deps.js';
+import { changeState, execCreate, passthrough } from './handlers/container-ops.js';
+import * as containers from './handlers/containers.js';
+import { events } from './handlers/events.js';
+import { execPassthrough } from './handlers/exec.js';
+import { imagePassthrough } from './handlers/images.js';
+import { info, ping, version } from './handlers/system.js';
+import { Router, type Handler } from './router.js';
+
+type DepsHandler = (deps: ApiDeps, ctx: RequestContext) => Promise<void> | void;
+
+/** Endpoints of the Docker API that later work will fill in; until then they say so, by name. */
+const NOT_YET: [string, string][] = [
+  ['GET', '/images/json'],
+  ['POST', '/images/create'],
+  ['POST', '/images/load'],
+  ['GET', '/images/get'],
+  ['GET', '/images/search'],
+  ['POST', '/images/prune'],
+  ['GET', '/images/{name:.*}/get'],
+  ['POST', '/images/{name:.*}/push'],
+  ['POST', '/images/{name:.*}/tag'],
+  ['DELETE', '/images/{name:.*}'],
+  ['POST', '/commit'],
+  ['POST', '/build'],
+  ['POST', '/build/prune'],
+  ['POST', '/build/cancel'],
+  ['POST', '/session'],
+  ['GET', '/distribution/{name:.*}/json'],
+  ['POST', '/auth'],
+  ['GET', '/system/df'],
+  ['GET', '/networks'],
+  ['GET', '/networks/{id}'],
+  ['POST', '/networks/create'],
+  ['POST', '/networks/prune'],
+  ['POST', '/networks/{id}/connect'],
+  ['POST', '/networks/{id}/disconnect'],
+  ['DELETE', '/networks/{id}'],
+  ['GET', '/volumes'],
+  ['GET', '/volumes/{name}'],
+  ['POST', '/volumes/create'],
+  ['POST', '/volumes/prune'],
+  ['DELETE', '/volumes/{name}'],
+  ['GET', '/swarm'],
+  ['POST', '/swarm/init'],
+  ['POST', '/swarm/join'],
+  ['POST', '/swarm/leave'],
+  ['GET', '/nodes'],
+  ['GET', '/nodes/{id}'],
+  ['GET', '/services'],
+  ['POST', '/services/create'],
+  ['GET', '/services/{id}'],
+  ['POST', '/services/{id}/update'],
+  ['DELETE', '/services/{id}'],
+  ['GET', '/services/{id}/logs'],
+  ['GET', '/tasks'],
+  ['GET', '/tasks/{id}'],
+  ['GET', '/tasks/{id}/logs'],
+  ['GET', '/secrets'],
+  ['GET', '/configs'],
+  ['GET', '/plugins'],
+];
+
+function notYet(method: string, pattern: string): Handler {
+  return () => {
+    throw ApiError.notImplemented(`Shoal does not implement ${method} ${pattern.replace(/:\.\*/g, '')} yet`);
+  };
+}
+
+export function buildRouter(deps: ApiDeps): Router {
+  const r = new Router();
+  const on = (method: string, pattern: string, h: DepsHandler) =>
+    r.add(method, pattern, (ctx) => h(deps, ctx));
+  r.add('GET', '/_ping', ping).add('HEAD', '/_ping', ping);
+  on('GET', '/version', version);
+  on('GET', '/info', info);
+  on('GET', '/events', events);
+  on('GET', '/containers/json', containers.list);
+  on('GET', '/containers/ps', containers.list);
+  on('POST', '/containers/create', containers.create);
+  on('POST', '/containers/prune', containers.prune);
+  on('GET', '/containers/{id}/json', containers.inspect);
+  on('DELETE', '/containers/{id}', containers.remove);
+  on('POST', '/containers/{id}/rename', containers.rename);
+  for (const op of ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'update']) {
+    on('POST', `/containers/{id}/${op}`, changeState(`/${op}`));
+  }
+  for (const op of ['wait', 'resize', 'attach']) on('POST', `/containers/{id}/${op}`, passthrough(`/${op}`));
+  for (const op of ['logs', 'stats', 'top', 'changes', 'export', 'archive', 'attach/ws']) {
+    on('GET', `/containers/{id}/${op}`, passthrough(`/${op}`));
+  }
+  on('HEAD', '/containers/{id}/archive', passthrough('/archive'));
+  on('PUT', '/containers/{id}/archive', passthrough('/archive'));
+  on('POST', '/containers/{id}/exec', execCreate);
+  on('POST', '/exec/{id}/start', execPassthrough('/start'));
+  on('POST', '/exec/{id}/resize', execPassthrough('/resize'));
+  on('GET', '/exec/{id}/json', execPassthrough('/json'));
+  on('GET', '/images/{name:.*}/json', imagePassthrough('/json'));
+  on('GET', '/images/{name:.*}/history', imagePassthrough('/history'));
+  for (const [method, pattern] of NOT_YET) r.add(method, pattern, notYet(method, pattern));
+  return r;
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// The `shoal` command: manage (the endpoint), lab (local engines), demo, and help.
+import { flagHelp, UsageError } from './config/flags.js';
+import { MANAGE_FLAGS, parseManageArgs } from './config/manage.js';
+import { runLabCommand } from './lab/command.js';
+import { runDemo } from './lab/demo.js';
+import { log } from './log.js';
+import { startManager, type Manager } from './main.js';
+import { SHOAL } from './version.js';
+
+const USAGE = `Usage: shoal [--version] COMMAND [arg...]
+
+A Docker Swarm-compatible endpoint in front of a pool of Docker Engines.
+
+Commands:
+  manage, m   Run a Shoal manager: shoal manage [options] <discovery>
+  lab         A local cluster of real Docker Engines: shoal lab up [N] | down | status
+  demo        Bring up a 3-engine lab and a manager in front of it (Ctrl-C tears both down)
+  help        Show this help, or a command's: shoal help manage
+
+Discovery: nodes://h:p,h:p (or a bare list, ranges like 198.18.0.[10:12]:2375, unix:// sockets), file:///path
+`;
+
+function fatal(message: string): never {
+  process.stderr.write(`time="${new Date().toISOString()}" level=fatal msg=${JSON.stringify(message)}\n`);
+  process.exit(1);
+}
+
+function stopOnSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`Received ${sig}, shutting down`);
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+}
+
+async function manage(args: string[]): Promise<void> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(
+      `Usage: shoal manage [OPTIONS] <discovery>\n\nOptions:\n${flagHelp(MANAGE_FLAGS)}\n`,
+    );
+    return;
+  }
+  const config = parseManageArgs(args);
+  const manager: Manager = await startManager(config);
+  stopOnSignals(() => manager.stop());
+}
+
+async function main(argv: string[]): Promise<void> {
+  // Global flags may come before the command, as with classic Swarm (`swarm -l debug manage …`).
+  const globals: string[] = [];
+  while (argv[0]?.startsWith('-')) {
+    const a = argv.shift() as string;
+    if (a === '--version' || a === '-v') {
+      process.stdout.write(`shoal version ${SHOAL.version} (${SHOAL.commit})\n`);
+      return;
+    }
+    if (a === '--help' || a === '-h') {
+      process.stdout.write(USAGE);
+      return;
+    }
+    globals.push(a);
+    if ((a === '-l' || a === '--log-level') && argv[0] !== undefined) globals.push(argv.shift() as string);
+  }
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'manage':
+    case 'm':
+      return manage([...globals, ...rest]);
+    case 'lab':
+      return runLabCommand(rest);
+    case 'demo':
+      return runDemo(rest);
+    case 'help':
+    case undefined:
+      if (rest[0] === 'manage') return manage(['--help']);
+      process.stdout.write(USAGE);
+      return;
+    default:
+      throw new UsageError(`No help topic for '${command}'`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => fatal(err instanceof Error ? err.message : String(err)));

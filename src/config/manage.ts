@@ -1,0 +1,256 @@
+// `shoal manage`: its flags, classic Swarm's defaults and error texts, and the typed config they produce.
+import { LOG_LEVELS, isLogLevel, type LogLevel } from '../log.js';
+import { parseDuration } from './duration.js';
+import { readConfigFile } from './file.js';
+import { bool, list, parseFlags, str, UsageError, withFallbacks, type FlagSpec } from './flags.js';
+
+export const DEFAULT_FILTERS = [
+  'health',
+  'port',
+  'containerslots',
+  'dependency',
+  'affinity',
+  'constraint',
+  'whitelist',
+];
+
+export const MANAGE_FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'config',
+    kind: 'string',
+    usage: 'read these settings from a YAML file (keys are the long flag names)',
+  },
+  {
+    name: 'host',
+    aliases: ['H'],
+    kind: 'list',
+    default: ['tcp://127.0.0.1:2375'],
+    env: 'SWARM_HOST',
+    usage: 'ip/socket to listen on',
+  },
+  {
+    name: 'strategy',
+    kind: 'string',
+    default: 'spread',
+    env: 'SWARM_STRATEGY',
+    usage: 'placement strategy to use [spread, binpack, random] or a path to a strategy module',
+  },
+  {
+    name: 'filter',
+    aliases: ['f'],
+    kind: 'list',
+    default: DEFAULT_FILTERS,
+    usage: `filter to use [${DEFAULT_FILTERS.join(', ')}]`,
+  },
+  { name: 'heartbeat', kind: 'string', default: '60s', usage: 'period between each heartbeat' },
+  {
+    name: 'engine-refresh-min-interval',
+    kind: 'string',
+    default: '30s',
+    usage: 'set engine refresh minimum interval',
+  },
+  {
+    name: 'engine-refresh-max-interval',
+    kind: 'string',
+    default: '60s',
+    usage: 'set engine refresh maximum interval',
+  },
+  { name: 'engine-failure-retry', kind: 'int', default: '3', usage: 'set engine failure retry count' },
+  {
+    name: 'engine-refresh-retry',
+    kind: 'int',
+    default: '3',
+    usage: 'deprecated; replaced by --engine-failure-retry',
+  },
+  {
+    name: 'cluster-driver',
+    aliases: ['c'],
+    kind: 'string',
+    default: 'swarm',
+    usage: 'cluster driver to use [swarm]',
+  },
+  {
+    name: 'cluster-opt',
+    kind: 'list',
+    default: [],
+    usage: 'cluster driver options (swarm.overcommit=0.05, swarm.createretry=0)',
+  },
+  { name: 'discovery-opt', kind: 'list', default: [], usage: 'discovery options' },
+  {
+    name: 'api-enable-cors',
+    aliases: ['cors'],
+    kind: 'bool',
+    default: false,
+    usage: 'enable CORS headers in the remote API',
+  },
+  {
+    name: 'refresh-on-node-filter',
+    kind: 'bool',
+    default: false,
+    usage: 'refresh the engine before a container list with a node filter',
+  },
+  {
+    name: 'container-name-refresh-filter',
+    kind: 'string',
+    default: '',
+    usage: 'refresh all engines before a container list with this name filter',
+  },
+  {
+    name: 'log-level',
+    aliases: ['l'],
+    kind: 'string',
+    default: 'info',
+    usage: `log level (options: ${LOG_LEVELS.join(', ')})`,
+  },
+  { name: 'debug', kind: 'bool', default: false, env: 'DEBUG', usage: 'debug mode' },
+  { name: 'experimental', kind: 'bool', default: false, usage: 'enable experimental features' },
+  {
+    name: 'discovery',
+    kind: 'string',
+    env: 'SWARM_DISCOVERY',
+    usage: 'discovery URL (same as the positional argument)',
+  },
+];
+
+export interface ListenAddr {
+  proto: 'tcp' | 'unix';
+  /** host:port for tcp, a filesystem path for unix. */
+  address: string;
+}
+
+export interface ManageConfig {
+  hosts: ListenAddr[];
+  strategy: string;
+  filters: string[];
+  heartbeatMs: number;
+  refreshMinMs: number;
+  refreshMaxMs: number;
+  failureRetry: number;
+  overcommit: number;
+  createRetry: number;
+  clusterOpts: Record<string, string>;
+  discovery: string;
+  discoveryOpts: Record<string, string>;
+  cors: boolean;
+  refreshOnNodeFilter: boolean;
+  containerNameRefreshFilter: string;
+  logLevel: LogLevel;
+  experimental: boolean;
+}
+
+/** Parses `shoal manage` arguments (after the command name) into a validated config; throws UsageError. */
+export function parseManageArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ManageConfig {
+  const parsed = parseFlags(argv, MANAGE_FLAGS);
+  const configPath = str(parsed.values, 'config');
+  const file = configPath ? readConfigFile(configPath, MANAGE_FLAGS) : undefined;
+  const v = withFallbacks(parsed, MANAGE_FLAGS, env, file);
+  if (parsed.positional.length > 1)
+    throw new UsageError(`too many arguments: ${parsed.positional.join(' ')}`);
+  const discovery = parsed.positional[0] ?? str(v, 'discovery');
+  const levelGiven = parsed.set.has('log-level') || (file?.has('log-level') ?? false);
+  return validate(v, discovery, levelGiven);
+}
+
+function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelGiven: boolean): ManageConfig {
+  const level = str(v, 'log-level');
+  if (!isLogLevel(level)) throw new UsageError(`not a valid logrus Level: ${JSON.stringify(level)}`);
+  const refreshMinMs = durationOrZero(str(v, 'engine-refresh-min-interval'));
+  const refreshMaxMs = durationOrZero(str(v, 'engine-refresh-max-interval'));
+  if (refreshMinMs <= 0) throw new UsageError('min refresh interval should be a positive number');
+  if (refreshMaxMs < refreshMinMs)
+    throw new UsageError('max refresh interval cannot be less than min refresh interval');
+  if (Number(str(v, 'engine-refresh-retry')) !== 3) {
+    throw new UsageError('--engine-refresh-retry is deprecated. Use --engine-failure-retry');
+  }
+  const failureRetry = Number(str(v, 'engine-failure-retry'));
+  if (failureRetry <= 0) throw new UsageError('invalid failure retry count');
+  if (discovery === '')
+    throw new UsageError("discovery required to manage a cluster. See 'shoal manage --help'.");
+  const heartbeatMs = namedDuration(v, 'heartbeat');
+  if (heartbeatMs < 1000) throw new UsageError('--heartbeat should be at least one second');
+  const driver = str(v, 'cluster-driver');
+  if (driver !== 'swarm') throw new UsageError(`unsupported cluster ${JSON.stringify(driver)}`);
+  const clusterOpts = keyValues(list(v, 'cluster-opt'), '--cluster-opt');
+  return {
+    hosts: list(v, 'host').map(parseListenAddr),
+    strategy: str(v, 'strategy'),
+    filters: list(v, 'filter'),
+    heartbeatMs,
+    refreshMinMs,
+    refreshMaxMs,
+    failureRetry,
+    overcommit: overcommitOf(clusterOpts),
+    createRetry: createRetryOf(clusterOpts),
+    clusterOpts,
+    discovery,
+    discoveryOpts: keyValues(list(v, 'discovery-opt'), '--discovery-opt'),
+    cors: bool(v, 'api-enable-cors'),
+    refreshOnNodeFilter: bool(v, 'refresh-on-node-filter'),
+    containerNameRefreshFilter: str(v, 'container-name-refresh-filter'),
+    logLevel: bool(v, 'debug') && !levelGiven ? 'debug' : level,
+    experimental: bool(v, 'experimental'),
+  };
+}
+
+/** urfave/cli's Duration(): an unparsable value reads as zero. */
+function durationOrZero(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch {
+    return 0;
+  }
+}
+
+function namedDuration(v: ReturnType<typeof withFallbacks>, name: string): number {
+  try {
+    return parseDuration(str(v, name));
+  } catch (err) {
+    throw new UsageError(`invalid --${name}: ${(err as Error).message}`);
+  }
+}
+
+function keyValues(items: string[], flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq < 0) throw new UsageError(`${flag} must contain key=value strings`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+function overcommitOf(opts: Record<string, string>): number {
+  const raw = opts['swarm.overcommit'];
+  if (raw === undefined) return 0.05;
+  const n = Number(raw);
+  if (raw.trim() === '' || Number.isNaN(n))
+    throw new UsageError(`invalid swarm.overcommit: ${JSON.stringify(raw)}`);
+  if (n <= -1) throw new UsageError(`swarm.overcommit should be larger than -1, ${n.toFixed(6)} is invalid`);
+  return n;
+}
+
+function createRetryOf(opts: Record<string, string>): number {
+  const raw = opts['swarm.createretry'];
+  if (raw === undefined) return 0;
+  if (!/^[+-]?\d+$/.test(raw)) throw new UsageError(`invalid swarm.createretry: ${JSON.stringify(raw)}`);
+  const n = Number(raw);
+  if (n < 0) throw new UsageError(`swarm.createretry can not be negative, ${n} is invalid`);
+  return n;
+}
+
+/** `[tcp://]host:port` or `unix:///path`, as classic's server accepted. */
+export function parseListenAddr(text: string): ListenAddr {
+  const i = text.indexOf('://');
+  const proto = i < 0 ? 'tcp' : text.slice(0, i);
+  const address = i < 0 ? text : text.slice(i + 3);
+  if (proto === 'unix') return { proto, address };
+  if (proto !== 'tcp') throw new UsageError(`unsupported protocol: ${JSON.stringify(proto)}`);
+  const colon = address.lastIndexOf(':');
+  const port = Number(address.slice(colon + 1));
+  if (colon < 0 || !Number.isInteger(port) || port < 0 || port > 65535 || address.slice(colon + 1) === '') {
+    throw new UsageError(
+      `invalid listen address ${JSON.stringify(text)}: expected tcp://host:port or unix:///path`,
+    );
+  }
+  return { proto: 'tcp', address: address.startsWith(':') ? `0.0.0.0${address}` : address };
+}

@@ -1,0 +1,125 @@
+// HTTP client for one Docker Engine: a keep-alive undici pool, version-prefixed paths, typed JSON calls.
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { Readable } from 'node:stream';
+import { Pool, type Dispatcher } from 'undici';
+import { EngineHttpError } from '../errors.js';
+import { EngineUnreachableError, isConnectionError } from './connection-errors.js';
+import type { EngineEndpoint } from './endpoint.js';
+
+export interface RequestOptions {
+  method: Dispatcher.HttpMethod;
+  /** Path without version prefix, e.g. "/containers/json". */
+  path: string;
+  /** Raw query string without "?", or a record to encode. */
+  query?: string | Record<string, string | undefined>;
+  headers?: Record<string, string | string[]>;
+  body?: string | Buffer | Readable | null;
+  signal?: AbortSignal;
+  /** API version for the path prefix; the engine's negotiated one by default; "" for no prefix. */
+  version?: string;
+  /** 0 disables; default 30 s for headers, none for the body. */
+  headersTimeout?: number;
+  bodyTimeout?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class EngineClient {
+  private readonly pool: Pool;
+  /** The API version this engine is spoken to at (set once validated). */
+  version = '';
+
+  constructor(
+    readonly endpoint: EngineEndpoint,
+    private readonly tls?: ConnectionOptions,
+  ) {
+    this.pool = new Pool(endpoint.origin, {
+      socketPath: endpoint.socketPath,
+      connections: null,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      connectTimeout: 10_000,
+      connect: tls ? { ...tls } : undefined,
+    });
+  }
+
+  pathFor(path: string, version = this.version): string {
+    return version ? `/v${version}${path}` : path;
+  }
+
+  /** A raw request; the response body must be consumed or destroyed by the caller. */
+  async request(opts: RequestOptions): Promise<Dispatcher.ResponseData> {
+    let path = this.pathFor(opts.path, opts.version);
+    if (opts.query !== undefined) {
+      const q = typeof opts.query === 'string' ? opts.query : encodeQuery(opts.query);
+      if (q) path += `?${q}`;
+    }
+    try {
+      return await this.pool.request({
+        method: opts.method,
+        path,
+        headers: opts.headers,
+        body: opts.body ?? null,
+        signal: opts.signal,
+        headersTimeout: opts.headersTimeout ?? DEFAULT_TIMEOUT_MS,
+        bodyTimeout: opts.bodyTimeout ?? 0,
+      });
+    } catch (err) {
+      if (isConnectionError(err)) throw new EngineUnreachableError(this.endpoint.addr, err);
+      throw err;
+    }
+  }
+
+  /** A JSON call; non-2xx answers throw EngineHttpError carrying the engine's status and body. */
+  async json<T>(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    opts: { query?: RequestOptions['query']; body?: unknown; timeoutMs?: number; version?: string } = {},
+  ): Promise<T> {
+    const signal = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const res = await this.request({
+      method,
+      path,
+      query: opts.query,
+      version: opts.version,
+      signal,
+      headers: opts.body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    }).catch((err: unknown) => {
+      if (signal.aborted) throw new EngineUnreachableError(this.endpoint.addr, signal.reason);
+      throw err;
+    });
+    const buf = Buffer.from(await res.body.arrayBuffer());
+    if (res.statusCode >= 400) {
+      throw new EngineHttpError(res.statusCode, buf, headerValue(res.headers['content-type']));
+    }
+    if (buf.length === 0) return undefined as T;
+    return JSON.parse(buf.toString('utf8')) as T;
+  }
+
+  /** A raw socket to the engine, for hijacked streams (attach, exec) that HTTP clients cannot carry. */
+  connectRaw(): Socket {
+    const ep = this.endpoint;
+    if (ep.socketPath) return netConnect({ path: ep.socketPath, allowHalfOpen: true });
+    if (this.tls) return tlsConnect({ ...this.tls, host: ep.host, port: ep.port, servername: ep.host });
+    return netConnect({ host: ep.host, port: ep.port, allowHalfOpen: true });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy().catch(() => undefined);
+  }
+}
+
+export function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function encodeQuery(q: Record<string, string | undefined>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(q)) {
+    if (v !== undefined) parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  }
+  return parts.join('&');
+}

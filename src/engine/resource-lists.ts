@@ -1,0 +1,82 @@
+// An engine's images, networks and volumes, re-listed whole when an event says they changed.
+import type { EngineClient } from './client.js';
+
+export interface ImageSummary {
+  Id: string;
+  ParentId?: string;
+  RepoTags: string[] | null;
+  RepoDigests: string[] | null;
+  Created: number;
+  Size: number;
+  Labels?: Record<string, string> | null;
+  [key: string]: unknown;
+}
+
+export interface NetworkSummary {
+  Id: string;
+  Name: string;
+  Driver: string;
+  Scope: string;
+  [key: string]: unknown;
+}
+
+export interface VolumeSummary {
+  Name: string;
+  Driver: string;
+  [key: string]: unknown;
+}
+
+export type ListKind = 'images' | 'networks' | 'volumes';
+
+export class ResourceLists {
+  images: ImageSummary[] = [];
+  networks: NetworkSummary[] = [];
+  volumes: VolumeSummary[] = [];
+  private readonly timers = new Map<ListKind, NodeJS.Timeout>();
+
+  constructor(
+    private readonly client: EngineClient,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  async refreshAll(): Promise<void> {
+    await Promise.all([this.refresh('images'), this.refresh('networks'), this.refresh('volumes')]);
+  }
+
+  async refresh(kind: ListKind): Promise<void> {
+    switch (kind) {
+      case 'images':
+        this.images = await this.client.json<ImageSummary[]>('GET', '/images/json', { query: { all: '1' } });
+        return;
+      case 'networks':
+        this.networks = await this.client.json<NetworkSummary[]>('GET', '/networks');
+        return;
+      case 'volumes': {
+        const res = await this.client.json<{ Volumes: VolumeSummary[] | null }>('GET', '/volumes');
+        this.volumes = res.Volumes ?? [];
+        return;
+      }
+    }
+  }
+
+  /** Coalesces bursts of events (a pull emits dozens) into one listing. */
+  refreshSoon(kind: ListKind, delayMs = 50): void {
+    if (this.timers.has(kind)) return;
+    const t = setTimeout(() => {
+      this.timers.delete(kind);
+      this.refresh(kind).catch(this.onError);
+    }, delayMs);
+    t.unref();
+    this.timers.set(kind, t);
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** Tagged images, counted as `docker info` counts them. */
+  get imageCount(): number {
+    return this.images.filter((i) => (i.RepoTags ?? []).some((t) => t !== '<none>:<none>')).length;
+  }
+}

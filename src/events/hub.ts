@@ -1,0 +1,49 @@
+// The cluster's event stream: recent history for `since`, and live fan-out to every `docker events`.
+import type { FilterArgs } from '../docker/filters.js';
+import type { DockerEvent } from '../engine/types.js';
+import { includeEvent } from './event-filter.js';
+
+export interface Subscriber {
+  filter: FilterArgs;
+  send(ev: DockerEvent): void;
+}
+
+export const HISTORY_LIMIT = 10_000;
+
+export class EventHub {
+  private readonly history: DockerEvent[] = [];
+  private readonly subscribers = new Set<Subscriber>();
+
+  get listeners(): number {
+    return this.subscribers.size;
+  }
+
+  /** Records an event; `live` events also go to current subscribers. */
+  publish(ev: DockerEvent, live = true): void {
+    this.history.push(ev);
+    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    if (!live) return;
+    for (const s of this.subscribers) if (includeEvent(s.filter, ev)) s.send(ev);
+  }
+
+  /**
+   * Past events in [since, until] (nanoseconds; undefined bounds are open), oldest first. Like the engine,
+   * no history is returned when neither bound is given.
+   */
+  past(filter: FilterArgs, sinceNano?: number, untilNano?: number): DockerEvent[] {
+    if (sinceNano === undefined && untilNano === undefined) return [];
+    return this.history
+      .filter(
+        (ev) =>
+          (sinceNano === undefined || ev.timeNano >= sinceNano) &&
+          (untilNano === undefined || ev.timeNano <= untilNano) &&
+          includeEvent(filter, ev),
+      )
+      .sort((a, b) => a.timeNano - b.timeNano);
+  }
+
+  subscribe(s: Subscriber): () => void {
+    this.subscribers.add(s);
+    return () => this.subscribers.delete(s);
+  }
+}

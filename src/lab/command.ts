@@ -1,0 +1,81 @@
+// `shoal lab up [N] [--name x] [--labels k=v,k=v]... | down | status`.
+import { UsageError } from '../config/flags.js';
+import { labDown, labStatus, labUp, readLab, DEFAULT_LAB_DIR } from './lab.js';
+
+const HELP = `Usage: shoal lab up [N] [--name NAME] [--labels k=v,k=v ...] [--subnet K]
+       shoal lab down [--name NAME]
+       shoal lab status [--name NAME]
+
+A local cluster of N (default 3, at most 16) real Docker Engines, each in its own network namespace,
+on 198.18.K.0/24 (K defaults to 0). Engine i is named node-i and listens on 198.18.K.(10+i):2375.
+--labels may be repeated: the i-th one gives node i its engine labels (cycled); by default nodes get
+storage=ssd|disk and zone=a|b|c. State lives in $SHOAL_LAB_DIR (default ${DEFAULT_LAB_DIR}).
+`;
+
+interface LabArgs {
+  verb: string;
+  n: number | undefined;
+  name: string;
+  labels: string[][];
+  subnet: number;
+}
+
+function parse(args: string[]): LabArgs {
+  const out: LabArgs = { verb: args[0] ?? 'help', n: undefined, name: 'shoal', labels: [], subnet: 0 };
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i] ?? '';
+    const next = () => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`flag needs an argument: ${a}`);
+      return v;
+    };
+    if (a === '--name') out.name = next();
+    else if (a === '--labels') out.labels.push(next().split(',').filter(Boolean));
+    else if (a === '--subnet') out.subnet = Number(next());
+    else if (/^\d+$/.test(a)) out.n = Number(a);
+    else throw new UsageError(`unexpected argument: ${a}`);
+  }
+  return out;
+}
+
+export async function runLabCommand(args: string[]): Promise<void> {
+  const a = parse(args);
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  switch (a.verb) {
+    case 'up': {
+      const lab = await labUp({
+        name: a.name,
+        nodes: a.n ?? 3,
+        labels: a.labels,
+        subnetIndex: a.subnet,
+        log: say,
+      });
+      say(`discovery: ${lab.nodes.map((n) => n.addr).join(',')}`);
+      say(`try: shoal manage ${lab.nodes.map((n) => n.addr).join(',')}`);
+      return;
+    }
+    case 'down': {
+      const lab = readLab(a.name);
+      if (!lab) {
+        say(`no lab named ${a.name}`);
+        return;
+      }
+      await labDown(lab);
+      say(`lab ${a.name} is down`);
+      return;
+    }
+    case 'status': {
+      const lab = readLab(a.name);
+      if (!lab) {
+        say(`no lab named ${a.name}`);
+        return;
+      }
+      for (const s of await labStatus(lab)) {
+        say(`${s.name}\t${s.addr}\t${s.answering ? 'up' : 'down'}${s.pid ? `\tpid ${s.pid}` : ''}`);
+      }
+      return;
+    }
+    default:
+      process.stdout.write(HELP);
+  }
+}

@@ -1,0 +1,94 @@
+// Wiring only: config → discovery → pool → scheduler → API.
+import { ApiServer } from './api/server.js';
+import type { ApiDeps } from './api/deps.js';
+import { DEFAULT_FILTERS, type ManageConfig } from './config/manage.js';
+import { createDiscovery } from './discovery/index.js';
+import type { Discovery } from './discovery/discovery.js';
+import { EventHub } from './events/hub.js';
+import { log, setLogLevel } from './log.js';
+import { Pool } from './pool/pool.js';
+import { filterNames, filtersByName } from './scheduler/filters/index.js';
+import { resourcesFilter } from './scheduler/filters/resources.js';
+import type { Scheduler } from './scheduler/schedule.js';
+import { loadStrategy } from '../strategies/index.js';
+
+export interface Manager {
+  readonly pool: Pool;
+  readonly hub: EventHub;
+  readonly server: ApiServer;
+  urls(): string[];
+  stop(): Promise<void>;
+}
+
+export interface ManagerOptions {
+  rng?: () => number;
+}
+
+/** Filters named on the command line, minus classic names this build does not have yet. */
+function activeFilterNames(names: readonly string[]): string[] {
+  const known = filterNames();
+  return names.filter((n) => known.includes(n) || !DEFAULT_FILTERS.includes(n));
+}
+
+export async function startManager(config: ManageConfig, opts: ManagerOptions = {}): Promise<Manager> {
+  setLogLevel(config.logLevel);
+  const strategy = await loadStrategy(config.strategy);
+  const names = activeFilterNames(config.filters);
+  const scheduler: Scheduler = {
+    filters: [...filtersByName(names), resourcesFilter(config.overcommit)],
+    strategy,
+  };
+  const discovery: Discovery = createDiscovery(config.discovery, {
+    heartbeatMs: config.heartbeatMs,
+    options: config.discoveryOpts,
+  });
+  const hub = new EventHub();
+  const pool = new Pool(
+    {
+      failureRetry: config.failureRetry,
+      refreshMinMs: config.refreshMinMs,
+      refreshMaxMs: config.refreshMaxMs,
+      reserveStopped: false,
+      rng: opts.rng,
+    },
+    hub,
+  );
+  const deps: ApiDeps = {
+    pool,
+    hub,
+    scheduler,
+    overcommit: config.overcommit,
+    strategyName: strategy.name,
+    filterNames: names,
+    rng: opts.rng ?? Math.random,
+    cors: config.cors,
+    role: () => ({ role: 'primary' }),
+  };
+  const server = new ApiServer(deps);
+  try {
+    await server.listen(config.hosts);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    await pool.stop();
+    if (e.code === 'EADDRINUSE') {
+      throw new Error(`${e.message}: is Docker already running on this machine? Try using a different port`);
+    }
+    throw err;
+  }
+  discovery.watch({
+    entries: (addrs) => pool.update(addrs),
+    error: (err) => log.error(`Discovery error: ${err.message}`),
+  });
+  log.info(`Listening for HTTP on ${server.urls().join(', ')}`, { strategy: strategy.name });
+  return {
+    pool,
+    hub,
+    server,
+    urls: () => server.urls(),
+    async stop() {
+      discovery.stop();
+      await server.close();
+      await pool.stop();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// The set of engines: follows discovery, keeps cluster-wide indices, events and scheduler snapshots.
+import { Engine, type ClusterTransition, type EngineObserver, type EngineOptions } from '../engine/engine.js';
+import type { CacheChange } from '../engine/container-cache.js';
+import type { DockerEvent } from '../engine/types.js';
+import type { EventHub } from '../events/hub.js';
+import { log } from '../log.js';
+import type { NodeSnapshot } from '../scheduler/types.js';
+import { ContainerIndex } from './container-index.js';
+import { ExecIndex } from './exec-index.js';
+import { clusterEvent, decorate } from './node-event.js';
+import { Reservations } from './reservations.js';
+import { SnapshotCache, type SnapshotPolicy } from './snapshot.js';
+
+export interface PoolOptions extends EngineOptions, SnapshotPolicy {}
+
+export class Pool implements EngineObserver {
+  private readonly engines = new Map<string, Engine>();
+  readonly containers = new ContainerIndex();
+  readonly execs = new ExecIndex();
+  readonly reservations = new Reservations();
+  private readonly snapshots: SnapshotCache;
+
+  constructor(
+    private readonly opts: PoolOptions,
+    readonly hub: EventHub,
+  ) {
+    this.snapshots = new SnapshotCache(this.reservations, opts);
+  }
+
+  /** Discovery's current list: removed engines go first (classic order), then new ones start validating. */
+  update(addrs: readonly string[]): void {
+    const wanted = new Set(addrs);
+    for (const [addr, engine] of this.engines) {
+      if (wanted.has(addr)) continue;
+      this.engines.delete(addr);
+      log.info(`Removed Engine ${engine.name || addr}`, { addr });
+      this.execs.forgetEngine(engine);
+      void engine.stop();
+    }
+    for (const addr of addrs) {
+      if (this.engines.has(addr)) continue;
+      const engine = new Engine(addr, this.opts, this);
+      this.engines.set(addr, engine);
+      engine.start();
+    }
+  }
+
+  all(): Engine[] {
+    return [...this.engines.values()];
+  }
+
+  healthy(): Engine[] {
+    return this.all().filter((e) => e.isHealthy);
+  }
+
+  /** Validated engines (healthy or unhealthy): the ones with a name, ID and cached state. */
+  validated(): Engine[] {
+    return this.all().filter((e) => e.state === 'healthy' || e.state === 'unhealthy');
+  }
+
+  /** An engine by name, ID or address. */
+  engine(ref: string): Engine | undefined {
+    for (const e of this.engines.values()) if (e.name === ref || e.id === ref || e.addr === ref) return e;
+    return undefined;
+  }
+
+  snapshot(): NodeSnapshot[] {
+    return this.validated().map((e) => this.snapshots.of(e));
+  }
+
+  async stop(): Promise<void> {
+    const engines = this.all();
+    this.engines.clear();
+    await Promise.all(engines.map((e) => e.stop()));
+  }
+
+  // EngineObserver
+
+  transition(engine: Engine, what: ClusterTransition): void {
+    this.snapshots.touch(engine);
+    this.hub.publish(clusterEvent(engine, what));
+  }
+
+  event(engine: Engine, ev: DockerEvent, live: boolean): void {
+    this.hub.publish(decorate(engine, ev), live);
+  }
+
+  containerChanged(engine: Engine, change: CacheChange): void {
+    this.containers.apply(engine, change);
+    this.snapshots.touch(engine);
+    if (change.kind === 'remove') this.execs.forgetContainer(change.prev.id);
+  }
+
+  execCreated(engine: Engine, execId: string, containerId: string): void {
+    this.execs.add(execId, engine, containerId);
+  }
+
+  idConflict(engine: Engine, id: string): string | undefined {
+    for (const other of this.engines.values()) {
+      if (other === engine || other.id !== id) continue;
+      if (other.state !== 'healthy' && other.state !== 'unhealthy') continue;
+      return `ID duplicated. ${id} shared by this node ${engine.addr} and another node ${other.addr}`;
+    }
+    return undefined;
+  }
+}

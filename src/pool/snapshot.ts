@@ -1,0 +1,85 @@
+// What the scheduler sees of an engine: a NodeSnapshot, rebuilt only when that engine's state changed.
+import { stateString } from '../docker/human.js';
+import type { Engine } from '../engine/engine.js';
+import type { CachedContainer } from '../engine/types.js';
+import { hostPortsOf } from '../scheduler/ports.js';
+import { heldCpus, memoryOf } from '../scheduler/resources.js';
+import type { ContainerSnapshot, NodeSnapshot } from '../scheduler/types.js';
+import type { Reservations } from './reservations.js';
+
+/** States whose containers keep their CPU and memory reserved (unless reserveStopped says all do). */
+const HOLDING = new Set(['running', 'paused', 'restarting', 'created', 'pending']);
+
+export interface SnapshotPolicy {
+  /** Classic Swarm kept reserving for stopped containers until they were removed. */
+  reserveStopped: boolean;
+}
+
+export function containerSnapshot(c: CachedContainer, engineCpus: number): ContainerSnapshot {
+  const d = c.detail;
+  const networkMode = d.HostConfig.NetworkMode ?? 'default';
+  return {
+    id: c.id,
+    name: c.name,
+    image: d.Config.Image ?? c.summary.Image,
+    imageId: d.Image,
+    labels: d.Config.Labels ?? {},
+    state: stateString(d.State),
+    networkMode,
+    hostPorts: hostPortsOf(d.HostConfig.PortBindings, d.NetworkSettings.Ports),
+    exposedPorts: networkMode === 'host' ? Object.keys(d.Config.ExposedPorts ?? {}) : [],
+    memory: memoryOf(d.HostConfig),
+    cpus: heldCpus(d.HostConfig, engineCpus),
+  };
+}
+
+export class SnapshotCache {
+  private readonly cache = new WeakMap<Engine, { key: string; snap: NodeSnapshot }>();
+  private readonly versions = new WeakMap<Engine, number>();
+
+  constructor(
+    private readonly reservations: Reservations,
+    private readonly policy: SnapshotPolicy,
+  ) {}
+
+  /** Marks an engine's snapshot stale (its containers or health changed). */
+  touch(engine: Engine): void {
+    this.versions.set(engine, (this.versions.get(engine) ?? 0) + 1);
+  }
+
+  of(engine: Engine): NodeSnapshot {
+    const key = `${this.versions.get(engine) ?? 0}|${this.reservations.versionOf(engine.addr)}|${engine.healthIndicator}`;
+    const hit = this.cache.get(engine);
+    if (hit && hit.key === key) return hit.snap;
+    const snap = this.build(engine);
+    this.cache.set(engine, { key, snap });
+    return snap;
+  }
+
+  private build(engine: Engine): NodeSnapshot {
+    const cpus = engine.specs?.cpus ?? 0;
+    const containers: ContainerSnapshot[] = [];
+    for (const c of engine.containers.values()) containers.push(containerSnapshot(c, cpus));
+    for (const r of this.reservations.onEngine(engine.addr)) containers.push(r.container);
+    let usedCpus = 0;
+    let usedMemory = 0;
+    for (const c of containers) {
+      if (!this.policy.reserveStopped && !HOLDING.has(c.state)) continue;
+      usedCpus += c.cpus;
+      usedMemory += c.memory;
+    }
+    return {
+      id: engine.id,
+      name: engine.name,
+      addr: engine.addr,
+      ip: engine.ip,
+      labels: engine.specs?.labels ?? {},
+      cpus,
+      memory: engine.specs?.memory ?? 0,
+      healthIndicator: engine.healthIndicator,
+      containers,
+      usedCpus,
+      usedMemory,
+    };
+  }
+}

@@ -1,0 +1,81 @@
+// The scheduler's inputs and outputs. Pure data: no engine, no socket, no clock.
+
+/** What a filter or strategy knows of one container on a node (existing, or pending creation). */
+export interface ContainerSnapshot {
+  readonly id: string;
+  readonly name: string;
+  /** The image as the user named it (Config.Image) and its ID. */
+  readonly image: string;
+  readonly imageId: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** running, created, paused, restarting, exited, dead; "pending" while being created. */
+  readonly state: string;
+  readonly networkMode: string;
+  /** Host ports bound in bridge mode: "ip:port" entries (ip "" = all interfaces). */
+  readonly hostPorts: readonly { ip: string; port: string }[];
+  /** Container ports exposed in host network mode ("80/tcp"). */
+  readonly exposedPorts: readonly string[];
+  readonly memory: number;
+  readonly cpus: number;
+}
+
+export interface NodeSnapshot {
+  readonly id: string;
+  readonly name: string;
+  readonly addr: string;
+  readonly ip: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly cpus: number;
+  readonly memory: number;
+  /** 0 (must not be used) … 100 (no recent failures). */
+  readonly healthIndicator: number;
+  readonly containers: readonly ContainerSnapshot[];
+  /** Reserved by containers that count (see resources.ts). */
+  readonly usedCpus: number;
+  readonly usedMemory: number;
+}
+
+/** A container to place, as the scheduler sees it. */
+export interface PlacementRequest {
+  readonly name: string;
+  readonly image: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly networkMode: string;
+  readonly hostPorts: readonly { ip: string; port: string }[];
+  readonly exposedPorts: readonly string[];
+  readonly memory: number;
+  readonly cpus: number;
+}
+
+export interface Filter {
+  /** The --filter name. */
+  readonly name: string;
+  /** Why this node cannot take the request, or undefined when it can. */
+  check(node: NodeSnapshot, req: PlacementRequest): string | undefined;
+  /** Classic's condition texts for the "Unable to find a node…" message (may be empty). */
+  conditions(req: PlacementRequest): string[];
+  /** Replaces the generic message when this filter leaves no node (classic: health). */
+  readonly noneLeftMessage?: string;
+}
+
+/** A strategy only orders; it never drops a node. */
+export interface Strategy {
+  readonly name: string;
+  rank(nodes: readonly NodeSnapshot[], req: PlacementRequest, ctx: RankContext): NodeSnapshot[];
+}
+
+export interface RankContext {
+  readonly rng: () => number;
+  /** swarm.overcommit (0.05 = 5 %). */
+  readonly overcommit: number;
+}
+
+export interface Rejection {
+  readonly filter: string;
+  readonly node: string;
+  readonly reason: string;
+}
+
+export type Decision =
+  | { readonly ok: true; readonly node: NodeSnapshot; readonly ranked: readonly NodeSnapshot[] }
+  | { readonly ok: false; readonly message: string; readonly rejections: readonly Rejection[] };

@@ -1,0 +1,20 @@
+// Shoal's own version, read once from package.json (found from source or from the built dist/).
+import { readFileSync } from 'node:fs';
+
+function read(): { version: string; commit: string } {
+  const commit = process.env['SHOAL_GIT_COMMIT'] ?? 'unknown';
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'shoal') return { version: pkg.version ?? '0.0.0', commit };
+    } catch {
+      // try the next place
+    }
+  }
+  return { version: '0.0.0', commit };
+}
+
+export const SHOAL = read();
