@@ -23,6 +23,8 @@ export function rejectUpgrade(socket: Duplex, err: unknown): void {
     `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: ${contentType}\r\n` +
     `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
   socket.end(Buffer.concat([Buffer.from(head), body]));
+  // A client that never closes its side must not hold the connection open.
+  setTimeout(() => socket.destroy(), 5000).unref();
 }
 
 function statusText(status: number): string {
@@ -143,6 +145,7 @@ function finishPlainAnswer(
   const done = () => {
     client.end();
     upstream.destroy();
+    setTimeout(() => client.destroy(), 5000).unref();
   };
   if (remaining <= 0) return done();
   upstream.on('data', (chunk: Buffer) => {

@@ -2,6 +2,7 @@
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ListenAddr } from '../config/manage.js';
 import { ApiError } from '../errors.js';
 import { SHOAL } from '../version.js';
@@ -22,6 +23,8 @@ const CORS_HEADERS = {
 
 export class ApiServer {
   private readonly servers: Server[] = [];
+  /** Every connection, upgraded ones included (those are no longer the HTTP server's), so close() ends all. */
+  private readonly sockets = new Set<Duplex>();
   private readonly router: Router;
 
   constructor(private readonly deps: ApiDeps) {
@@ -47,6 +50,7 @@ export class ApiServer {
   }
 
   async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
     await Promise.all(
       this.servers.map(
         (s) =>
@@ -68,10 +72,13 @@ export class ApiServer {
     });
     server.keepAliveTimeout = 60_000;
     server.on('request', (req, res) => void this.handle(req, res));
-    server.on(
-      'upgrade',
-      (req: IncomingMessage, socket, head: Buffer) => void handleUpgrade(this.deps, req, socket, head),
-    );
+    server.on('connection', (socket: Duplex) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void handleUpgrade(this.deps, req, socket, head);
+    });
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     });

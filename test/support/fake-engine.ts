@@ -1,0 +1,399 @@
+// A fake Docker Engine speaking the HTTP API subset Shoal uses, in memory: for component tests and the
+// simulated engine farm. Faked at the HTTP seam, never method by method.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface FakeContainer {
+  Id: string;
+  Name: string;
+  Image: string;
+  ImageID: string;
+  Cmd: string[];
+  Labels: Record<string, string>;
+  Created: string;
+  HostConfig: Record<string, unknown>;
+  ExposedPorts: Record<string, unknown>;
+  Tty: boolean;
+  State: { Status: string; Running: boolean; Paused: boolean; ExitCode: number; StartedAt: string; FinishedAt: string };
+  execs: string[];
+}
+
+export interface FakeEngineOptions {
+  name: string;
+  id?: string;
+  cpus?: number;
+  memory?: number;
+  labels?: string[];
+  apiVersion?: string;
+  minApiVersion?: string;
+  images?: string[];
+}
+
+const ZERO = '0001-01-01T00:00:00Z';
+
+function hex(n: number): string {
+  return randomBytes(n).toString('hex');
+}
+
+export class FakeEngine {
+  readonly containers = new Map<string, FakeContainer>();
+  readonly execs = new Map<string, { id: string; container: string; running: boolean; exitCode: number }>();
+  readonly images: { Id: string; RepoTags: string[] }[];
+  readonly requests: { method: string; path: string }[] = [];
+  readonly id: string;
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private readonly eventStreams = new Set<ServerResponse>();
+  /** Every event as the JSON line sent, timeNano written to the nanosecond like the real engine. */
+  readonly history: { time: number; line: string }[] = [];
+  private nanoCounter = 0;
+  private readonly waiters = new Map<string, (() => void)[]>();
+  port = 0;
+  /** When set, every request is answered with this status (simulates a broken engine). */
+  failWith: number | undefined;
+
+  constructor(readonly opts: FakeEngineOptions) {
+    this.id = opts.id ?? `${hex(2).toUpperCase()}:${hex(2).toUpperCase()}:FAKE`;
+    this.images = (opts.images ?? ['busybox:local']).map((t) => ({ Id: `sha256:${hex(32)}`, RepoTags: [t] }));
+  }
+
+  get addr(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  async start(port = this.port): Promise<void> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(req, socket, head));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Dies abruptly: listener closed, every connection reset. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    this.eventStreams.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** A container created behind Shoal's back, straight on the engine. */
+  addContainer(name: string, opts: Partial<FakeContainer> = {}): FakeContainer {
+    const c = this.newContainer(name, { Image: 'busybox:local', Cmd: ['sleep', '1000'] });
+    Object.assign(c, opts);
+    this.containers.set(c.Id, c);
+    this.emit('container', 'create', c);
+    return c;
+  }
+
+  private newContainer(name: string, body: Record<string, unknown>): FakeContainer {
+    const image = String(body['Image'] ?? '');
+    return {
+      Id: hex(32),
+      Name: `/${name || hex(4)}`,
+      Image: image,
+      ImageID: this.findImage(image)?.Id ?? '',
+      Cmd: (body['Cmd'] as string[] | undefined) ?? ['sh'],
+      Labels: (body['Labels'] as Record<string, string> | undefined) ?? {},
+      Created: new Date().toISOString(),
+      HostConfig: (body['HostConfig'] as Record<string, unknown> | undefined) ?? {},
+      ExposedPorts: (body['ExposedPorts'] as Record<string, unknown> | undefined) ?? {},
+      Tty: body['Tty'] === true,
+      State: { Status: 'created', Running: false, Paused: false, ExitCode: 0, StartedAt: ZERO, FinishedAt: ZERO },
+      execs: [],
+    };
+  }
+
+  private findImage(ref: string) {
+    const r = ref.includes(':') ? ref : `${ref}:latest`;
+    return this.images.find((i) => i.RepoTags.includes(r) || i.Id === ref);
+  }
+
+  private find(ref: string): FakeContainer | undefined {
+    const direct = this.containers.get(ref);
+    if (direct) return direct;
+    for (const c of this.containers.values()) if (c.Name === `/${ref}`) return c;
+    const hits = [...this.containers.values()].filter((c) => c.Id.startsWith(ref));
+    return hits.length === 1 ? hits[0] : undefined;
+  }
+
+  emit(type: string, action: string, c?: FakeContainer, extra: Record<string, string> = {}): void {
+    const now = Date.now();
+    const ev = {
+      status: action,
+      id: c?.Id,
+      from: c?.Image,
+      Type: type,
+      Action: action,
+      Actor: { ID: c?.Id ?? '', Attributes: { ...(c ? { name: c.Name.slice(1), image: c.Image } : {}), ...extra } },
+      scope: 'local',
+      time: Math.floor(now / 1000),
+      timeNano: 0,
+    };
+    // Nanosecond digits a double cannot carry: a proxy that re-encodes through Number loses them.
+    const nanos = `${now}${String(++this.nanoCounter % 1_000_000).padStart(6, '0')}`;
+    const line = JSON.stringify(ev).replace('"timeNano":0', `"timeNano":${nanos}`);
+    this.history.push({ time: ev.time, line });
+    for (const res of this.eventStreams) res.write(line + '\n');
+  }
+
+  private summary(c: FakeContainer): Record<string, unknown> {
+    const ports: Record<string, unknown>[] = [];
+    const bindings = (c.HostConfig['PortBindings'] ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[]>;
+    for (const [key, list] of Object.entries(bindings)) {
+      const [port = '0', type = 'tcp'] = key.split('/');
+      for (const b of list) ports.push({ IP: '0.0.0.0', PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type });
+    }
+    return {
+      Id: c.Id,
+      Names: [c.Name],
+      Image: c.Image,
+      ImageID: c.ImageID,
+      Command: c.Cmd.join(' '),
+      Created: Math.floor(Date.parse(c.Created) / 1000),
+      Ports: ports,
+      Labels: c.Labels,
+      State: c.State.Status,
+      Status: c.State.Running ? 'Up' : 'Exited',
+      HostConfig: { NetworkMode: (c.HostConfig['NetworkMode'] as string | undefined) ?? 'default' },
+      NetworkSettings: { Networks: {} },
+      Mounts: [],
+    };
+  }
+
+  private inspect(c: FakeContainer): Record<string, unknown> {
+    const bindings = (c.HostConfig['PortBindings'] ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[]>;
+    const ports: Record<string, unknown> = {};
+    for (const [key, list] of Object.entries(bindings)) ports[key] = list.map((b) => ({ HostIp: '0.0.0.0', HostPort: b.HostPort }));
+    return {
+      Id: c.Id,
+      Name: c.Name,
+      Created: c.Created,
+      Image: c.ImageID,
+      State: { ...c.State, Dead: false, Restarting: false, OOMKilled: false, Pid: c.State.Running ? 42 : 0, Error: '' },
+      Config: { Image: c.Image, Cmd: c.Cmd, Labels: c.Labels, ExposedPorts: c.ExposedPorts, Tty: c.Tty },
+      HostConfig: { NetworkMode: 'default', ...c.HostConfig },
+      NetworkSettings: { Ports: ports },
+      ExecIDs: c.execs.length ? c.execs : null,
+    };
+  }
+
+  private setState(c: FakeContainer, running: boolean, exitCode = 0): void {
+    const now = new Date().toISOString();
+    if (running) {
+      c.State = { ...c.State, Status: 'running', Running: true, Paused: false, StartedAt: now, FinishedAt: ZERO };
+    } else {
+      c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, ExitCode: exitCode, FinishedAt: now };
+      for (const w of this.waiters.get(c.Id) ?? []) w();
+      this.waiters.delete(c.Id);
+    }
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Api-Version': this.apiVersion, 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  private get apiVersion(): string {
+    return this.opts.apiVersion ?? '1.41';
+  }
+
+  private async body(req: IncomingMessage): Promise<Record<string, unknown>> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname.replace(/^\/v\d+\.\d+/, '');
+    this.requests.push({ method: req.method ?? '', path: url.pathname });
+    if (this.failWith !== undefined) return this.json(res, this.failWith, { message: 'fake engine failure' });
+    const m = (re: RegExp) => re.exec(path);
+    const method = req.method ?? 'GET';
+    let r: RegExpExecArray | null;
+    if (path === '/_ping') {
+      res.writeHead(200, { 'Api-Version': this.apiVersion, 'Content-Type': 'text/plain' });
+      res.end(method === 'HEAD' ? '' : 'OK');
+      return;
+    }
+    if (path === '/version') {
+      return this.json(res, 200, { Version: '20.10.24-fake', ApiVersion: this.apiVersion, MinAPIVersion: this.opts.minApiVersion ?? '1.12', Os: 'linux' });
+    }
+    if (path === '/info') {
+      return this.json(res, 200, {
+        ID: this.id,
+        Name: this.opts.name,
+        NCPU: this.opts.cpus ?? 2,
+        MemTotal: this.opts.memory ?? 2 * 1024 ** 3,
+        Labels: this.opts.labels ?? [],
+        Driver: 'overlay2',
+        OSType: 'linux',
+        KernelVersion: '6.0-fake',
+        OperatingSystem: 'FakeOS',
+        ServerVersion: '20.10.24-fake',
+        SystemTime: new Date().toISOString(),
+      });
+    }
+    if (path === '/events') return this.events(url, res);
+    if (path === '/images/json') return this.json(res, 200, this.images.map((i) => ({ ...i, RepoDigests: [], Created: 0, Size: 1 })));
+    if (path === '/networks') return this.json(res, 200, []);
+    if (path === '/volumes') return this.json(res, 200, { Volumes: [], Warnings: null });
+    if (path === '/containers/json') return this.list(url, res);
+    if (path === '/containers/create' && method === 'POST') return this.create(url, req, res);
+    if ((r = m(/^\/containers\/([^/]+)\/json$/))) {
+      const c = this.find(r[1] ?? '');
+      return c ? this.json(res, 200, this.inspect(c)) : this.json(res, 404, { message: `No such container: ${r[1]}` });
+    }
+    if ((r = m(/^\/containers\/([^/]+)$/)) && method === 'DELETE') {
+      const c = this.find(r[1] ?? '');
+      if (!c) return this.json(res, 404, { message: `No such container: ${r[1]}` });
+      if (c.State.Running && url.searchParams.get('force') !== '1' && url.searchParams.get('force') !== 'true') {
+        return this.json(res, 409, { message: `You cannot remove a running container ${c.Id}. Stop the container before attempting removal or force remove` });
+      }
+      this.setState(c, false, 137);
+      this.containers.delete(c.Id);
+      this.emit('container', 'destroy', c);
+      res.writeHead(204).end();
+      return;
+    }
+    if ((r = m(/^\/containers\/([^/]+)\/(start|stop|kill|restart|pause|unpause|wait|logs|rename|exec)$/))) {
+      const c = this.find(r[1] ?? '');
+      if (!c) return this.json(res, 404, { message: `No such container: ${r[1]}` });
+      return this.containerOp(c, r[2] ?? '', url, req, res);
+    }
+    if ((r = m(/^\/exec\/([^/]+)\/json$/))) {
+      const e = this.execs.get(r[1] ?? '');
+      if (!e) return this.json(res, 404, { message: `No such exec instance: ${r[1]}` });
+      return this.json(res, 200, { ID: e.id, ContainerID: e.container, Running: e.running, ExitCode: e.exitCode });
+    }
+    this.json(res, 404, { message: 'page not found' });
+  }
+
+  private events(url: URL, res: ServerResponse): void {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.flushHeaders();
+    const since = url.searchParams.get('since');
+    if (since) for (const ev of this.history) if (ev.time >= Number(since)) res.write(ev.line + '\n');
+    this.eventStreams.add(res);
+    res.on('close', () => this.eventStreams.delete(res));
+  }
+
+  private list(url: URL, res: ServerResponse): void {
+    const all = ['1', 'true'].includes(url.searchParams.get('all') ?? '');
+    const filters = JSON.parse(url.searchParams.get('filters') || '{}') as Record<string, string[] | Record<string, boolean>>;
+    const idFilter = filters['id'];
+    const ids = Array.isArray(idFilter) ? idFilter : Object.keys(idFilter ?? {});
+    const out = [...this.containers.values()]
+      .filter((c) => (all || c.State.Running) && (ids.length === 0 || ids.some((i) => c.Id.includes(i))))
+      .map((c) => this.summary(c));
+    this.json(res, 200, out);
+  }
+
+  private async create(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await this.body(req);
+    const name = url.searchParams.get('name') ?? '';
+    if (name && [...this.containers.values()].some((c) => c.Name === `/${name}`)) {
+      return this.json(res, 409, { message: `Conflict. The container name "/${name}" is already in use` });
+    }
+    if (!this.findImage(String(body['Image'] ?? ''))) return this.json(res, 404, { message: `No such image: ${String(body['Image'])}` });
+    const c = this.newContainer(name, body);
+    this.containers.set(c.Id, c);
+    this.emit('container', 'create', c);
+    this.json(res, 201, { Id: c.Id, Warnings: [] });
+  }
+
+  private async containerOp(c: FakeContainer, op: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    switch (op) {
+      case 'start':
+        if (c.State.Running) return void res.writeHead(304).end();
+        this.setState(c, true);
+        this.emit('container', 'start', c);
+        return void res.writeHead(204).end();
+      case 'stop':
+      case 'kill':
+        if (!c.State.Running) return void res.writeHead(op === 'stop' ? 304 : 409).end();
+        this.setState(c, false, op === 'kill' ? 137 : 0);
+        this.emit('container', 'die', c);
+        if (op === 'stop') this.emit('container', 'stop', c);
+        return void res.writeHead(204).end();
+      case 'restart':
+        this.setState(c, true);
+        this.emit('container', 'restart', c);
+        return void res.writeHead(204).end();
+      case 'pause':
+      case 'unpause':
+        c.State = { ...c.State, Paused: op === 'pause', Status: op === 'pause' ? 'paused' : 'running' };
+        this.emit('container', op, c);
+        return void res.writeHead(204).end();
+      case 'rename': {
+        const name = url.searchParams.get('name') ?? '';
+        c.Name = `/${name}`;
+        this.emit('container', 'rename', c);
+        return void res.writeHead(204).end();
+      }
+      case 'wait':
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.flushHeaders();
+        if (!c.State.Running && c.State.Status !== 'created') return void res.end(JSON.stringify({ StatusCode: c.State.ExitCode }) + '\n');
+        this.waiters.set(c.Id, [...(this.waiters.get(c.Id) ?? []), () => res.end(JSON.stringify({ StatusCode: c.State.ExitCode }) + '\n')]);
+        return;
+      case 'logs': {
+        res.writeHead(200);
+        for (const line of ['one\n', 'two\n']) res.write(frame(1, Buffer.from(line)));
+        res.end();
+        return;
+      }
+      case 'exec': {
+        await this.body(req);
+        const id = hex(32);
+        this.execs.set(id, { id, container: c.Id, running: false, exitCode: 0 });
+        c.execs.push(id);
+        this.emit('container', 'exec_create: sh', c, { execID: id });
+        return this.json(res, 201, { Id: id });
+      }
+    }
+  }
+
+  /** attach and exec start: 101, then stdin is echoed back as stdout frames; FIN from the client ends it. */
+  private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const path = (req.url ?? '').replace(/^\/v\d+\.\d+/, '').split('?')[0] ?? '';
+    const attach = /^\/containers\/([^/]+)\/attach$/.exec(path);
+    const exec = /^\/exec\/([^/]+)\/start$/.exec(path);
+    const known = attach ? this.find(attach[1] ?? '') : exec ? this.execs.get(exec[1] ?? '') : undefined;
+    if (!known) {
+      const body = JSON.stringify({ message: attach ? `No such container: ${attach[1]}` : `No such exec instance: ${exec?.[1] ?? ''}` });
+      socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      return;
+    }
+    let rest = head;
+    if (exec) {
+      const len = Number(req.headers['content-length'] ?? 0);
+      rest = head.subarray(len); // the exec body arrives first; what follows is stdin
+    }
+    socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
+    if (rest.length) socket.write(frame(1, rest));
+    socket.on('data', (d: Buffer) => socket.write(frame(1, d)));
+    socket.on('end', () => {
+      socket.write(frame(1, Buffer.from('bye\n')));
+      socket.end();
+    });
+    socket.on('error', () => undefined);
+  }
+}
+
+/** Docker's stdcopy framing: [stream, 0, 0, 0, size BE] + payload. */
+export function frame(stream: number, payload: Buffer): Buffer {
+  const h = Buffer.alloc(8);
+  h[0] = stream;
+  h.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([h, payload]);
+}
