@@ -93,6 +93,45 @@ function readResponseHead(
   });
 }
 
+/**
+ * Reads exactly `n` more bytes from the client (the rest of a request body that did not come in the
+ * upgrade's first bytes); anything beyond is put back for the splice.
+ */
+function readExactly(client: Duplex, n: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    const onData = (d: Buffer) => {
+      const need = n - got;
+      if (d.length > need) {
+        chunks.push(d.subarray(0, need));
+        client.unshift(d.subarray(need));
+        got = n;
+      } else {
+        chunks.push(d);
+        got += d.length;
+      }
+      if (got >= n) {
+        cleanup();
+        client.pause();
+        resolve(Buffer.concat(chunks));
+      }
+    };
+    const onEnd = () => {
+      cleanup();
+      reject(new Error('client closed before sending the whole request body'));
+    };
+    const cleanup = () => {
+      client.off('data', onData);
+      client.off('end', onEnd);
+      client.off('error', onEnd);
+    };
+    client.on('data', onData);
+    client.once('end', onEnd);
+    client.once('error', onEnd);
+  });
+}
+
 function connected(upstream: Socket): Promise<void> {
   return new Promise((resolve, reject) => {
     upstream.once('connect', resolve);
@@ -117,7 +156,13 @@ export async function relayUpgrade(
     upstream.setNoDelay(true);
     upstream.setKeepAlive(true, KEEPALIVE_MS);
     upstream.write(requestHead(req, target));
-    if (head.length > 0) upstream.write(head);
+    // The request body (exec start's JSON) usually comes with the headers, but may come later: the engine
+    // answers only once it has all of it. Bytes after the body (stdin) wait for the upgrade.
+    const bodyLength = Number(req.headers['content-length'] ?? 0) || 0;
+    const early = head.subarray(0, bodyLength);
+    const stdin = head.subarray(bodyLength);
+    upstream.write(early);
+    if (early.length < bodyLength) upstream.write(await readExactly(client, bodyLength - early.length));
     const answer = await readResponseHead(upstream);
     engine.reportSuccess();
     client.write(Buffer.concat([answer.head, answer.rest]));
@@ -125,6 +170,7 @@ export async function relayUpgrade(
       finishPlainAnswer(client, upstream, answer.rest.length, answer.contentLength);
       return;
     }
+    if (stdin.length > 0) upstream.write(stdin);
     splice(client, upstream);
   } catch (err) {
     client.off('close', clientGone);

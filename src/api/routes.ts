@@ -64,9 +64,10 @@ const NOT_YET: [string, string][] = [
   ['GET', '/plugins'],
 ];
 
+/** "not supported" is what the Docker CLI looks for to try the next object type (`docker inspect x`). */
 function notYet(method: string, pattern: string): Handler {
   return () => {
-    throw ApiError.notImplemented(`Shoal does not implement ${method} ${pattern.replace(/:\.\*/g, '')} yet`);
+    throw ApiError.notImplemented(`${method} ${pattern.replace(/:\.\*/g, '')} is not supported by Shoal yet`);
   };
 }
 

@@ -30,7 +30,9 @@ function lines(text: string): Ev[] {
 
 it('replays past events between since and until, tagged with their node, filtered, then ends', async () => {
   const start = Math.floor(Date.now() / 1000) - 1;
-  const a = await call<{ Id: string }>(c.base, 'POST', '/containers/create?name=ev-a', { Image: 'busybox:local' });
+  const a = await call<{ Id: string }>(c.base, 'POST', '/containers/create?name=ev-a', {
+    Image: 'busybox:local',
+  });
   await call(c.base, 'POST', `/containers/${a.body.Id}/start`);
   await call(c.base, 'POST', '/containers/create?name=ev-b', { Image: 'busybox:local' });
   await waitFor('events recorded', async () => {
@@ -52,13 +54,21 @@ it('replays past events between since and until, tagged with their node, filtere
   const got = [...r.text.matchAll(/"timeNano":(\d+)/g)].map((m) => m[1]);
   expect(got.length).toBe(2);
   for (const t of got) expect(sent).toContain(t);
-  const typed = await call(c.base, 'GET', `/events?since=${start}&until=${until}&filters=${encodeURIComponent('{"event":["create"]}')}`);
+  const typed = await call(
+    c.base,
+    'GET',
+    `/events?since=${start}&until=${until}&filters=${encodeURIComponent('{"event":["create"]}')}`,
+  );
   expect(lines(typed.text).map((e) => e.Action)).toEqual(['create', 'create']);
 });
 
 it('streams live events until `until`, and rejects since after until', async () => {
   const until = Math.floor(Date.now() / 1000) + 2;
-  const pending = call(c.base, 'GET', `/events?until=${until}&filters=${encodeURIComponent('{"container":["ev-live"]}')}`);
+  const pending = call(
+    c.base,
+    'GET',
+    `/events?until=${until}&filters=${encodeURIComponent('{"container":["ev-live"]}')}`,
+  );
   await new Promise((r) => setTimeout(r, 100));
   await call(c.base, 'POST', '/containers/create?name=ev-live', { Image: 'busybox:local' });
   const r = await pending;

@@ -26,9 +26,19 @@ it('flags a dead engine Unhealthy, shows its containers as Host Down, and takes 
   const [e0, e1] = c.engines;
   if (!e0 || !e1) throw new Error('engines');
   e1.addContainer('victim', {
-    State: { Status: 'running', Running: true, Paused: false, ExitCode: 0, StartedAt: new Date().toISOString(), FinishedAt: '0001-01-01T00:00:00Z' },
+    State: {
+      Status: 'running',
+      Running: true,
+      Paused: false,
+      ExitCode: 0,
+      StartedAt: new Date().toISOString(),
+      FinishedAt: '0001-01-01T00:00:00Z',
+    },
   });
-  await waitFor('victim listed', async () => (await call<Summary[]>(c.base, 'GET', '/containers/json')).body.length === 1);
+  await waitFor(
+    'victim listed',
+    async () => (await call<Summary[]>(c.base, 'GET', '/containers/json')).body.length === 1,
+  );
   const events = fetch(`${c.base}/events?filters=${encodeURIComponent('{"type":["swarm"]}')}`);
   await e1.stop();
   const t0 = Date.now();
@@ -42,15 +52,23 @@ it('flags a dead engine Unhealthy, shows its containers as Host Down, and takes 
   const all = (await call<Summary[]>(c.base, 'GET', '/containers/json?all=1')).body;
   expect(all.find((s) => s.Names[0] === '/node-1/victim')?.Status).toBe('Host Down');
   // The other engine keeps serving; new containers avoid the dead one.
-  const cr = await call<{ Id: string }>(c.base, 'POST', '/containers/create?name=survivor', { Image: 'busybox:local' });
+  const cr = await call<{ Id: string }>(c.base, 'POST', '/containers/create?name=survivor', {
+    Image: 'busybox:local',
+  });
   expect(cr.status).toBe(201);
   expect([...e0.containers.values()].some((x) => x.Name === '/survivor')).toBe(true);
   await e1.start();
-  await waitFor('node-1 healthy again', async () => {
-    const info = await call<{ SystemStatus: [string, string][] }>(c.base, 'GET', '/info');
-    return nodeStatus(info.body.SystemStatus, 'node-1') === 'Healthy';
-  }, 10_000);
-  expect((await call<Summary[]>(c.base, 'GET', '/containers/json')).body.map((s) => s.Names[0])).toContain('/node-1/victim');
+  await waitFor(
+    'node-1 healthy again',
+    async () => {
+      const info = await call<{ SystemStatus: [string, string][] }>(c.base, 'GET', '/info');
+      return nodeStatus(info.body.SystemStatus, 'node-1') === 'Healthy';
+    },
+    10_000,
+  );
+  expect((await call<Summary[]>(c.base, 'GET', '/containers/json')).body.map((s) => s.Names[0])).toContain(
+    '/node-1/victim',
+  );
   const res = await events;
   const reader = res.body?.getReader();
   const seen: string[] = [];
@@ -61,7 +79,9 @@ it('flags a dead engine Unhealthy, shows its containers as Host Down, and takes 
     seen.push(...decoder.decode(chunk.value).split('\n').filter(Boolean));
   }
   await reader?.cancel();
-  const actions = seen.map((l) => (JSON.parse(l) as { Action: string; Actor: { Attributes: Record<string, string> } }));
+  const actions = seen.map(
+    (l) => JSON.parse(l) as { Action: string; Actor: { Attributes: Record<string, string> } },
+  );
   expect(actions.map((a) => a.Action)).toEqual(['engine_disconnect', 'engine_reconnect']);
   expect(actions[0]?.Actor.Attributes['node.name']).toBe('node-1');
 });

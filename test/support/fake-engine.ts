@@ -15,7 +15,14 @@ export interface FakeContainer {
   HostConfig: Record<string, unknown>;
   ExposedPorts: Record<string, unknown>;
   Tty: boolean;
-  State: { Status: string; Running: boolean; Paused: boolean; ExitCode: number; StartedAt: string; FinishedAt: string };
+  State: {
+    Status: string;
+    Running: boolean;
+    Paused: boolean;
+    ExitCode: number;
+    StartedAt: string;
+    FinishedAt: string;
+  };
   execs: string[];
 }
 
@@ -68,7 +75,9 @@ export class FakeEngine {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(req, socket, head));
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.upgrade(req, socket, head),
+    );
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
@@ -105,7 +114,14 @@ export class FakeEngine {
       HostConfig: (body['HostConfig'] as Record<string, unknown> | undefined) ?? {},
       ExposedPorts: (body['ExposedPorts'] as Record<string, unknown> | undefined) ?? {},
       Tty: body['Tty'] === true,
-      State: { Status: 'created', Running: false, Paused: false, ExitCode: 0, StartedAt: ZERO, FinishedAt: ZERO },
+      State: {
+        Status: 'created',
+        Running: false,
+        Paused: false,
+        ExitCode: 0,
+        StartedAt: ZERO,
+        FinishedAt: ZERO,
+      },
       execs: [],
     };
   }
@@ -131,7 +147,10 @@ export class FakeEngine {
       from: c?.Image,
       Type: type,
       Action: action,
-      Actor: { ID: c?.Id ?? '', Attributes: { ...(c ? { name: c.Name.slice(1), image: c.Image } : {}), ...extra } },
+      Actor: {
+        ID: c?.Id ?? '',
+        Attributes: { ...(c ? { name: c.Name.slice(1), image: c.Image } : {}), ...extra },
+      },
       scope: 'local',
       time: Math.floor(now / 1000),
       timeNano: 0,
@@ -145,10 +164,14 @@ export class FakeEngine {
 
   private summary(c: FakeContainer): Record<string, unknown> {
     const ports: Record<string, unknown>[] = [];
-    const bindings = (c.HostConfig['PortBindings'] ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[]>;
+    const bindings = (c.HostConfig['PortBindings'] ?? {}) as Record<
+      string,
+      { HostIp?: string; HostPort?: string }[]
+    >;
     for (const [key, list] of Object.entries(bindings)) {
       const [port = '0', type = 'tcp'] = key.split('/');
-      for (const b of list) ports.push({ IP: '0.0.0.0', PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type });
+      for (const b of list)
+        ports.push({ IP: '0.0.0.0', PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type });
     }
     return {
       Id: c.Id,
@@ -168,15 +191,26 @@ export class FakeEngine {
   }
 
   private inspect(c: FakeContainer): Record<string, unknown> {
-    const bindings = (c.HostConfig['PortBindings'] ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[]>;
+    const bindings = (c.HostConfig['PortBindings'] ?? {}) as Record<
+      string,
+      { HostIp?: string; HostPort?: string }[]
+    >;
     const ports: Record<string, unknown> = {};
-    for (const [key, list] of Object.entries(bindings)) ports[key] = list.map((b) => ({ HostIp: '0.0.0.0', HostPort: b.HostPort }));
+    for (const [key, list] of Object.entries(bindings))
+      ports[key] = list.map((b) => ({ HostIp: '0.0.0.0', HostPort: b.HostPort }));
     return {
       Id: c.Id,
       Name: c.Name,
       Created: c.Created,
       Image: c.ImageID,
-      State: { ...c.State, Dead: false, Restarting: false, OOMKilled: false, Pid: c.State.Running ? 42 : 0, Error: '' },
+      State: {
+        ...c.State,
+        Dead: false,
+        Restarting: false,
+        OOMKilled: false,
+        Pid: c.State.Running ? 42 : 0,
+        Error: '',
+      },
       Config: { Image: c.Image, Cmd: c.Cmd, Labels: c.Labels, ExposedPorts: c.ExposedPorts, Tty: c.Tty },
       HostConfig: { NetworkMode: 'default', ...c.HostConfig },
       NetworkSettings: { Ports: ports },
@@ -187,9 +221,23 @@ export class FakeEngine {
   private setState(c: FakeContainer, running: boolean, exitCode = 0): void {
     const now = new Date().toISOString();
     if (running) {
-      c.State = { ...c.State, Status: 'running', Running: true, Paused: false, StartedAt: now, FinishedAt: ZERO };
+      c.State = {
+        ...c.State,
+        Status: 'running',
+        Running: true,
+        Paused: false,
+        StartedAt: now,
+        FinishedAt: ZERO,
+      };
     } else {
-      c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, ExitCode: exitCode, FinishedAt: now };
+      c.State = {
+        ...c.State,
+        Status: 'exited',
+        Running: false,
+        Paused: false,
+        ExitCode: exitCode,
+        FinishedAt: now,
+      };
       for (const w of this.waiters.get(c.Id) ?? []) w();
       this.waiters.delete(c.Id);
     }
@@ -197,7 +245,11 @@ export class FakeEngine {
 
   private json(res: ServerResponse, status: number, body: unknown): void {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Api-Version': this.apiVersion, 'Content-Length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'Content-Type': 'application/json',
+      'Api-Version': this.apiVersion,
+      'Content-Length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
@@ -226,7 +278,12 @@ export class FakeEngine {
       return;
     }
     if (path === '/version') {
-      return this.json(res, 200, { Version: '20.10.24-fake', ApiVersion: this.apiVersion, MinAPIVersion: this.opts.minApiVersion ?? '1.12', Os: 'linux' });
+      return this.json(res, 200, {
+        Version: '20.10.24-fake',
+        ApiVersion: this.apiVersion,
+        MinAPIVersion: this.opts.minApiVersion ?? '1.12',
+        Os: 'linux',
+      });
     }
     if (path === '/info') {
       return this.json(res, 200, {
@@ -244,20 +301,33 @@ export class FakeEngine {
       });
     }
     if (path === '/events') return this.events(url, res);
-    if (path === '/images/json') return this.json(res, 200, this.images.map((i) => ({ ...i, RepoDigests: [], Created: 0, Size: 1 })));
+    if (path === '/images/json')
+      return this.json(
+        res,
+        200,
+        this.images.map((i) => ({ ...i, RepoDigests: [], Created: 0, Size: 1 })),
+      );
     if (path === '/networks') return this.json(res, 200, []);
     if (path === '/volumes') return this.json(res, 200, { Volumes: [], Warnings: null });
     if (path === '/containers/json') return this.list(url, res);
     if (path === '/containers/create' && method === 'POST') return this.create(url, req, res);
     if ((r = m(/^\/containers\/([^/]+)\/json$/))) {
       const c = this.find(r[1] ?? '');
-      return c ? this.json(res, 200, this.inspect(c)) : this.json(res, 404, { message: `No such container: ${r[1]}` });
+      return c
+        ? this.json(res, 200, this.inspect(c))
+        : this.json(res, 404, { message: `No such container: ${r[1]}` });
     }
     if ((r = m(/^\/containers\/([^/]+)$/)) && method === 'DELETE') {
       const c = this.find(r[1] ?? '');
       if (!c) return this.json(res, 404, { message: `No such container: ${r[1]}` });
-      if (c.State.Running && url.searchParams.get('force') !== '1' && url.searchParams.get('force') !== 'true') {
-        return this.json(res, 409, { message: `You cannot remove a running container ${c.Id}. Stop the container before attempting removal or force remove` });
+      if (
+        c.State.Running &&
+        url.searchParams.get('force') !== '1' &&
+        url.searchParams.get('force') !== 'true'
+      ) {
+        return this.json(res, 409, {
+          message: `You cannot remove a running container ${c.Id}. Stop the container before attempting removal or force remove`,
+        });
       }
       this.setState(c, false, 137);
       this.containers.delete(c.Id);
@@ -273,7 +343,12 @@ export class FakeEngine {
     if ((r = m(/^\/exec\/([^/]+)\/json$/))) {
       const e = this.execs.get(r[1] ?? '');
       if (!e) return this.json(res, 404, { message: `No such exec instance: ${r[1]}` });
-      return this.json(res, 200, { ID: e.id, ContainerID: e.container, Running: e.running, ExitCode: e.exitCode });
+      return this.json(res, 200, {
+        ID: e.id,
+        ContainerID: e.container,
+        Running: e.running,
+        ExitCode: e.exitCode,
+      });
     }
     this.json(res, 404, { message: 'page not found' });
   }
@@ -289,7 +364,10 @@ export class FakeEngine {
 
   private list(url: URL, res: ServerResponse): void {
     const all = ['1', 'true'].includes(url.searchParams.get('all') ?? '');
-    const filters = JSON.parse(url.searchParams.get('filters') || '{}') as Record<string, string[] | Record<string, boolean>>;
+    const filters = JSON.parse(url.searchParams.get('filters') || '{}') as Record<
+      string,
+      string[] | Record<string, boolean>
+    >;
     const idFilter = filters['id'];
     const ids = Array.isArray(idFilter) ? idFilter : Object.keys(idFilter ?? {});
     const out = [...this.containers.values()]
@@ -304,14 +382,21 @@ export class FakeEngine {
     if (name && [...this.containers.values()].some((c) => c.Name === `/${name}`)) {
       return this.json(res, 409, { message: `Conflict. The container name "/${name}" is already in use` });
     }
-    if (!this.findImage(String(body['Image'] ?? ''))) return this.json(res, 404, { message: `No such image: ${String(body['Image'])}` });
+    if (!this.findImage(String(body['Image'] ?? '')))
+      return this.json(res, 404, { message: `No such image: ${String(body['Image'])}` });
     const c = this.newContainer(name, body);
     this.containers.set(c.Id, c);
     this.emit('container', 'create', c);
     this.json(res, 201, { Id: c.Id, Warnings: [] });
   }
 
-  private async containerOp(c: FakeContainer, op: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async containerOp(
+    c: FakeContainer,
+    op: string,
+    url: URL,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     switch (op) {
       case 'start':
         if (c.State.Running) return void res.writeHead(304).end();
@@ -343,8 +428,12 @@ export class FakeEngine {
       case 'wait':
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.flushHeaders();
-        if (!c.State.Running && c.State.Status !== 'created') return void res.end(JSON.stringify({ StatusCode: c.State.ExitCode }) + '\n');
-        this.waiters.set(c.Id, [...(this.waiters.get(c.Id) ?? []), () => res.end(JSON.stringify({ StatusCode: c.State.ExitCode }) + '\n')]);
+        if (!c.State.Running && c.State.Status !== 'created')
+          return void res.end(JSON.stringify({ StatusCode: c.State.ExitCode }) + '\n');
+        this.waiters.set(c.Id, [
+          ...(this.waiters.get(c.Id) ?? []),
+          () => res.end(JSON.stringify({ StatusCode: c.State.ExitCode }) + '\n'),
+        ]);
         return;
       case 'logs': {
         res.writeHead(200);
@@ -370,22 +459,40 @@ export class FakeEngine {
     const exec = /^\/exec\/([^/]+)\/start$/.exec(path);
     const known = attach ? this.find(attach[1] ?? '') : exec ? this.execs.get(exec[1] ?? '') : undefined;
     if (!known) {
-      const body = JSON.stringify({ message: attach ? `No such container: ${attach[1]}` : `No such exec instance: ${exec?.[1] ?? ''}` });
-      socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      const body = JSON.stringify({
+        message: attach ? `No such container: ${attach[1]}` : `No such exec instance: ${exec?.[1] ?? ''}`,
+      });
+      socket.end(
+        `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
       return;
     }
-    let rest = head;
-    if (exec) {
-      const len = Number(req.headers['content-length'] ?? 0);
-      rest = head.subarray(len); // the exec body arrives first; what follows is stdin
+    // Like the engine: the whole request body is read before the upgrade is answered.
+    const bodyLength = Number(req.headers['content-length'] ?? 0);
+    let buffered = head;
+    const answer = () => {
+      const rest = buffered.subarray(bodyLength); // what follows the body is stdin
+      socket.write(
+        'HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n',
+      );
+      if (rest.length) socket.write(frame(1, rest));
+      socket.on('data', (d: Buffer) => socket.write(frame(1, d)));
+      socket.on('end', () => {
+        socket.write(frame(1, Buffer.from('bye\n')));
+        socket.end();
+      });
+    };
+    if (buffered.length >= bodyLength) {
+      answer();
+    } else {
+      const collect = (d: Buffer) => {
+        buffered = Buffer.concat([buffered, d]);
+        if (buffered.length < bodyLength) return;
+        socket.off('data', collect);
+        answer();
+      };
+      socket.on('data', collect);
     }
-    socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
-    if (rest.length) socket.write(frame(1, rest));
-    socket.on('data', (d: Buffer) => socket.write(frame(1, d)));
-    socket.on('end', () => {
-      socket.write(frame(1, Buffer.from('bye\n')));
-      socket.end();
-    });
     socket.on('error', () => undefined);
   }
 }

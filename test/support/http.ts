@@ -8,7 +8,13 @@ export interface JsonResponse<T = unknown> {
   text: string;
 }
 
-export async function call<T = unknown>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+export async function call<T = unknown>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse<T>> {
   const res = await fetch(base + path, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -25,7 +31,13 @@ export async function call<T = unknown>(base: string, method: string, path: stri
 }
 
 /** Opens a raw connection, sends an upgrade request, and resolves with the socket and the response head. */
-export function upgrade(base: string, method: string, path: string, body = ''): Promise<{ socket: Socket; head: string; rest: Buffer }> {
+export function upgrade(
+  base: string,
+  method: string,
+  path: string,
+  body = '',
+  opts: { bodyDelayMs?: number } = {},
+): Promise<{ socket: Socket; head: string; rest: Buffer }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: url.hostname, port: Number(url.port), allowHalfOpen: true });
@@ -41,9 +53,14 @@ export function upgrade(base: string, method: string, path: string, body = ''): 
     socket.on('data', onData);
     socket.once('error', reject);
     socket.once('connect', () => {
-      socket.write(
-        `${method} ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      );
+      const headers = `${method} ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+      if (opts.bodyDelayMs === undefined) {
+        socket.write(headers + body);
+        return;
+      }
+      // The body in a later segment than the headers, as a real client sometimes sends it.
+      socket.write(headers);
+      setTimeout(() => socket.write(body), opts.bodyDelayMs);
     });
   });
 }

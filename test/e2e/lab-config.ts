@@ -1,0 +1,3 @@
+// The e2e lab's name and subnet (198.18.1.0/24), apart from a demo lab on 198.18.0.0/24.
+export const E2E_LAB = 'e2e';
+export const E2E_SUBNET = 1;

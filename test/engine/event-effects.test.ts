@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { effectOf } from '../../src/engine/event-effects.js';
+import type { DockerEvent } from '../../src/engine/types.js';
+
+const ev = (Type: string, Action: string, attrs: Record<string, string> = {}, id = 'c1'): DockerEvent => ({
+  Type,
+  Action,
+  Actor: { ID: id, Attributes: attrs },
+  time: 1,
+  timeNano: 1,
+});
+
+describe('what an engine event changes', () => {
+  it('refreshes the container on state changes and drops it on destroy', () => {
+    for (const a of [
+      'create',
+      'start',
+      'die',
+      'stop',
+      'kill',
+      'pause',
+      'unpause',
+      'rename',
+      'update',
+      'health_status: healthy',
+      'restart',
+      'oom',
+    ]) {
+      expect(effectOf(ev('container', a)).container, a).toEqual({ id: 'c1', action: 'refresh' });
+    }
+    expect(effectOf(ev('container', 'destroy')).container).toEqual({ id: 'c1', action: 'remove' });
+  });
+
+  it('ignores container actions that change nothing cached, but remembers new execs', () => {
+    for (const a of ['top', 'resize', 'attach', 'exec_start: sh', 'exec_die', 'archive-path', 'export']) {
+      expect(effectOf(ev('container', a)).container, a).toBeUndefined();
+    }
+    expect(effectOf(ev('container', 'exec_create: sh -c ls', { execID: 'e1' })).exec).toEqual({
+      id: 'e1',
+      containerId: 'c1',
+    });
+  });
+
+  it('re-lists images, networks and volumes, and re-reads specs on daemon reload', () => {
+    expect(effectOf(ev('image', 'pull')).images).toBe(true);
+    expect(effectOf(ev('container', 'commit')).images).toBe(true);
+    expect(effectOf(ev('network', 'connect', { container: 'c9' }))).toEqual({
+      networks: true,
+      container: { id: 'c9', action: 'refresh' },
+    });
+    expect(effectOf(ev('volume', 'create')).volumes).toBe(true);
+    expect(effectOf(ev('daemon', 'reload')).specs).toBe(true);
+  });
+});
