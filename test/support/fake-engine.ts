@@ -102,7 +102,7 @@ export class FakeEngine {
   }
 
   private newContainer(name: string, body: Record<string, unknown>): FakeContainer {
-    const image = String(body['Image'] ?? '');
+    const image = typeof body['Image'] === 'string' ? body['Image'] : '';
     return {
       Id: hex(32),
       Name: `/${name || hex(4)}`,
@@ -382,7 +382,7 @@ export class FakeEngine {
     if (name && [...this.containers.values()].some((c) => c.Name === `/${name}`)) {
       return this.json(res, 409, { message: `Conflict. The container name "/${name}" is already in use` });
     }
-    if (!this.findImage(String(body['Image'] ?? '')))
+    if (!this.findImage(typeof body['Image'] === 'string' ? body['Image'] : ''))
       return this.json(res, 404, { message: `No such image: ${String(body['Image'])}` });
     const c = this.newContainer(name, body);
     this.containers.set(c.Id, c);

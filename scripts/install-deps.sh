@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# What Shoal's lab and tests need from Debian: Docker Engine 20.10 (docker.io), busybox for the lab image,
+# namespaces and iptables tools, and docker-compose 1.29. No system dockerd is started.
+set -euo pipefail
+if [ "$(id -u)" != 0 ]; then echo "install-deps: run as root" >&2; exit 1; fi
+need=()
+for pkg in docker.io busybox-static iproute2 iptables curl util-linux tar docker-compose; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  # Without a policy-rc.d, installing docker.io would start a system dockerd (172.17/16, FORWARD DROP).
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends "${need[@]}" || { apt-get update && apt-get install -y --no-install-recommends "${need[@]}"; }
+fi
