@@ -2,9 +2,7 @@
 // streams back untouched, flushed as it arrives; a client that leaves aborts the upstream request.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
-import { clampVersion } from '../docker/api-version.js';
 import type { Engine } from '../engine/engine.js';
 import type { RequestContext } from './context.js';
 import { EngineHttpError } from '../errors.js';
@@ -22,13 +20,6 @@ const HOP_BY_HOP = new Set([
   'upgrade',
   'host',
 ]);
-
-/** The API version to use with this engine for a client that asked for `clientVersion` ("" = default). */
-export function engineVersion(engine: Engine, clientVersion: string): string {
-  const max = engine.apiVersion;
-  if (!clientVersion || !engine.specs) return max;
-  return clampVersion(clientVersion, engine.specs.minApiVersion, max);
-}
 
 export function requestHeaders(h: IncomingHttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
@@ -62,34 +53,33 @@ export interface ForwardOptions {
   body?: string | Buffer;
 }
 
+function prepare(
+  ctx: RequestContext,
+  opts: ForwardOptions,
+): { headers: Record<string, string | string[]>; body: string | Buffer | Readable | null } {
+  const headers = requestHeaders(ctx.req.headers);
+  if (opts.body !== undefined) {
+    headers['content-length'] = String(Buffer.byteLength(opts.body));
+    return { headers, body: opts.body };
+  }
+  return { headers, body: hasBody(ctx) ? ctx.req : null };
+}
+
 /** Sends the client's request to the engine and returns the engine's answer (body not yet read). */
 export async function send(
   ctx: RequestContext,
   engine: Engine,
   opts: ForwardOptions = {},
 ): Promise<Dispatcher.ResponseData> {
-  const abort = new AbortController();
-  const onClose = () => {
-    if (!ctx.res.writableFinished) abort.abort();
-  };
-  ctx.res.once('close', onClose);
-  const headers = requestHeaders(ctx.req.headers);
-  let body: string | Buffer | Readable | null = null;
-  if (opts.body !== undefined) {
-    body = opts.body;
-    headers['content-length'] = String(Buffer.byteLength(opts.body));
-  } else if (hasBody(ctx)) {
-    body = ctx.req;
-  }
+  const { headers, body } = prepare(ctx, opts);
   try {
     const res = await engine.client.request({
-      method: ctx.method,
+      method: ctx.method as Dispatcher.HttpMethod,
       path: opts.path ?? ctx.path,
       query: opts.query ?? ctx.rawQuery,
-      version: engineVersion(engine, ctx.version),
+      version: engine.versionFor(ctx.version),
       headers,
       body,
-      signal: abort.signal,
       headersTimeout: 0,
       bodyTimeout: 0,
     });
@@ -101,17 +91,40 @@ export async function send(
   }
 }
 
-/** Streams the engine's answer to the client as it arrives (logs -f, stats, wait, archive, export…). */
+/**
+ * Streams the engine's answer to the client as it arrives (logs -f, stats, wait, archive, export…). undici
+ * writes into the response directly; a client that leaves destroys the response, which aborts upstream.
+ */
 export async function forward(ctx: RequestContext, engine: Engine, opts: ForwardOptions = {}): Promise<void> {
-  const upstream = await send(ctx, engine, opts);
-  ctx.res.writeHead(upstream.statusCode, { ...baseHeaders(), ...responseHeaders(upstream.headers) });
-  // Headers go out at once: `docker run` waits for the /wait headers before it starts the container.
-  ctx.res.flushHeaders();
+  const { headers, body } = prepare(ctx, opts);
+  const { res } = ctx;
   try {
-    await pipeline(upstream.body, ctx.res);
-  } catch {
-    upstream.body.destroy();
-    ctx.res.destroy();
+    await engine.client.stream(
+      {
+        method: ctx.method as Dispatcher.HttpMethod,
+        path: opts.path ?? ctx.path,
+        query: opts.query ?? ctx.rawQuery,
+        version: engine.versionFor(ctx.version),
+        headers,
+        body,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      },
+      (statusCode, upstreamHeaders) => {
+        engine.reportSuccess();
+        res.writeHead(statusCode, { ...baseHeaders(), ...responseHeaders(upstreamHeaders) });
+        // A streamed answer (no length: wait, logs -f, stats…) has its headers sent at once: `docker run`
+        // waits for the /wait headers before it starts the container. A sized one goes out with its body.
+        if (upstreamHeaders['content-length'] === undefined) res.flushHeaders();
+        return res;
+      },
+    );
+  } catch (err) {
+    if (!res.headersSent) {
+      engine.reportError(err);
+      throw err;
+    }
+    res.destroy();
   }
 }
 

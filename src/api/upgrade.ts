@@ -5,7 +5,6 @@ import { ApiError } from '../errors.js';
 import type { ApiDeps } from './deps.js';
 import { containerPath, locate, locateExec } from './handlers/locate.js';
 import { relayUpgrade, rejectUpgrade, type HijackTarget } from './hijack.js';
-import { engineVersion } from './proxy.js';
 import { splitVersion } from './router.js';
 import { checkVersion } from './version-check.js';
 
@@ -22,7 +21,7 @@ async function target(
     const loc = locate(deps.pool, decodeURIComponent(m[1] ?? ''));
     return {
       engine: loc.engine,
-      path: `/v${engineVersion(loc.engine, version)}${containerPath(loc, `/${m[2]}`)}${q}`,
+      path: `/v${loc.engine.versionFor(version)}${containerPath(loc, `/${m[2]}`)}${q}`,
     };
   }
   m = /^\/exec\/([^/]+)\/start$/.exec(path);
@@ -30,7 +29,7 @@ async function target(
     const exec = await locateExec(deps.pool, decodeURIComponent(m[1] ?? ''));
     return {
       engine: exec.engine,
-      path: `/v${engineVersion(exec.engine, version)}/exec/${exec.id}/start${q}`,
+      path: `/v${exec.engine.versionFor(version)}/exec/${exec.id}/start${q}`,
     };
   }
   throw ApiError.notFound('page not found');

@@ -1,7 +1,7 @@
 // HTTP client for one Docker Engine: a keep-alive undici pool, version-prefixed paths, typed JSON calls.
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { EngineHttpError } from '../errors.js';
 import { EngineUnreachableError, isConnectionError } from './connection-errors.js';
@@ -66,6 +66,38 @@ export class EngineClient {
         headersTimeout: opts.headersTimeout ?? DEFAULT_TIMEOUT_MS,
         bodyTimeout: opts.bodyTimeout ?? 0,
       });
+    } catch (err) {
+      if (isConnectionError(err)) throw new EngineUnreachableError(this.endpoint.addr, err);
+      throw err;
+    }
+  }
+
+  /**
+   * Streams the answer straight into the writable the factory returns (undici's fastest path, used for
+   * passthrough). Resolves when the body is fully written.
+   */
+  async stream(
+    opts: RequestOptions,
+    factory: (statusCode: number, headers: Dispatcher.ResponseData['headers']) => Writable,
+  ): Promise<void> {
+    let path = this.pathFor(opts.path, opts.version);
+    if (opts.query !== undefined) {
+      const q = typeof opts.query === 'string' ? opts.query : encodeQuery(opts.query);
+      if (q) path += `?${q}`;
+    }
+    try {
+      await this.pool.stream(
+        {
+          method: opts.method,
+          path,
+          headers: opts.headers,
+          body: opts.body ?? null,
+          signal: opts.signal,
+          headersTimeout: opts.headersTimeout ?? DEFAULT_TIMEOUT_MS,
+          bodyTimeout: opts.bodyTimeout ?? 0,
+        },
+        ({ statusCode, headers }) => factory(statusCode, headers),
+      );
     } catch (err) {
       if (isConnectionError(err)) throw new EngineUnreachableError(this.endpoint.addr, err);
       throw err;

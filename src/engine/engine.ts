@@ -2,6 +2,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
+import { clampVersion } from '../docker/api-version.js';
 import { log } from '../log.js';
 import { EngineClient } from './client.js';
 import { describe, isConnectionError } from './connection-errors.js';
@@ -76,6 +77,7 @@ export class Engine {
   private stopped = false;
   private readonly inflight = new Map<string, boolean>();
   private readonly rng: () => number;
+  private readonly versionCache = new Map<string, string>();
 
   constructor(
     addr: string,
@@ -106,6 +108,17 @@ export class Engine {
   }
   get apiVersion(): string {
     return this.client.version;
+  }
+
+  /** The API version to speak to this engine for a client that asked for `clientVersion` ("" = default). */
+  versionFor(clientVersion: string): string {
+    if (!clientVersion || !this.specs) return this.client.version;
+    let v = this.versionCache.get(clientVersion);
+    if (v === undefined) {
+      v = clampVersion(clientVersion, this.specs.minApiVersion, this.client.version);
+      this.versionCache.set(clientVersion, v);
+    }
+    return v;
   }
 
   start(): void {
@@ -241,6 +254,7 @@ export class Engine {
       this.ip = await resolveIp(this.client.endpoint.host, this.client.endpoint.socketPath !== undefined);
       this.client.version = specs.apiVersion;
       this.specs = specs;
+      this.versionCache.clear();
       this.openStream();
       await syncContainers(this.client, this.containers, true);
       await this.lists.refreshAll();
@@ -268,6 +282,7 @@ export class Engine {
         const specs = await this.readSpecs();
         if (specs.id !== this.id) return this.changedIdentity(specs);
         this.specs = specs;
+        this.versionCache.clear();
       } else {
         await this.client
           .json('GET', '/_ping', { timeoutMs: PING_TIMEOUT_MS, version: '' })

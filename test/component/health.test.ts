@@ -76,7 +76,12 @@ it('flags a dead engine Unhealthy, shows its containers as Host Down, and takes 
   while (!seen.some((l) => l.includes('engine_reconnect'))) {
     const chunk = await reader?.read();
     if (!chunk || chunk.done) break;
-    seen.push(...decoder.decode(chunk.value as Uint8Array).split('\n').filter(Boolean));
+    seen.push(
+      ...decoder
+        .decode(chunk.value as Uint8Array)
+        .split('\n')
+        .filter(Boolean),
+    );
   }
   await reader?.cancel();
   const actions = seen.map(

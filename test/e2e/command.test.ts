@@ -30,11 +30,16 @@ it('prints its version and refuses bad flags with classic texts', async () => {
 
 it('shoal manage serves the Docker CLI and stops cleanly on SIGINT', async () => {
   const nodes = lab().nodes.map((n) => n.addr);
-  const child = spawn('node', [CLI, 'manage', '-H', 'tcp://127.0.0.1:0', nodes.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('node', [CLI, 'manage', '-H', 'tcp://127.0.0.1:0', nodes.join(',')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   const deadline = Date.now() + 15_000;
-  while (!/Registered Engine[\s\S]*Registered Engine[\s\S]*Registered Engine/.test(log) && Date.now() < deadline) {
+  while (
+    !/Registered Engine[\s\S]*Registered Engine[\s\S]*Registered Engine/.test(log) &&
+    Date.now() < deadline
+  ) {
     await new Promise((r) => setTimeout(r, 100));
   }
   const url = /Listening for HTTP on (tcp:\/\/127\.0\.0\.1:\d+)/.exec(log)?.[1];

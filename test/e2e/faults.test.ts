@@ -23,11 +23,26 @@ function statusOf(info: string, node: string): string | undefined {
 
 describe('an engine dies', () => {
   it('shows Unhealthy within the configured window, Host Down in ps -a, and comes back Healthy', async () => {
-    await docker(engineHost(1), ['run', '-d', '--init', '--name', 'e2e-victim', 'busybox:local', 'sleep', '300']);
-    await until('victim seen', async () => (await docker(S, ['ps', '--format', '{{.Names}}'])).stdout.includes('node-1/e2e-victim'));
+    await docker(engineHost(1), [
+      'run',
+      '-d',
+      '--init',
+      '--name',
+      'e2e-victim',
+      'busybox:local',
+      'sleep',
+      '300',
+    ]);
+    await until('victim seen', async () =>
+      (await docker(S, ['ps', '--format', '{{.Names}}'])).stdout.includes('node-1/e2e-victim'),
+    );
     await labStopNode(lab(), 1);
     const stoppedAt = Date.now();
-    await until('node-1 unhealthy', async () => statusOf((await docker(S, ['info'])).stdout, 'node-1') === 'Unhealthy', 10_000);
+    await until(
+      'node-1 unhealthy',
+      async () => statusOf((await docker(S, ['info'])).stdout, 'node-1') === 'Unhealthy',
+      10_000,
+    );
     // --engine-failure-retry 2, refresh 1s–2s: the dropped event stream is noticed at once, failures counted a second apart.
     expect(Date.now() - stoppedAt).toBeLessThan(6000);
     expect((await docker(S, ['ps', '--format', '{{.Names}}'])).stdout).not.toContain('e2e-victim');
@@ -42,7 +57,11 @@ describe('an engine dies', () => {
     expect(placed).not.toContain('node-1/');
     await labStartNode(lab(), 1);
     const startedAt = Date.now();
-    await until('node-1 healthy', async () => statusOf((await docker(S, ['info'])).stdout, 'node-1') === 'Healthy', 15_000);
+    await until(
+      'node-1 healthy',
+      async () => statusOf((await docker(S, ['info'])).stdout, 'node-1') === 'Healthy',
+      15_000,
+    );
     expect(Date.now() - startedAt).toBeLessThan(10_000);
     const back = (await docker(S, ['ps', '-a', '--format', '{{.Names}} {{.Status}}'])).stdout;
     expect(back).toMatch(/node-1\/e2e-victim (Exited|Up)/);

@@ -1,0 +1,13 @@
+// `npm run bench`: Shoal measured side by side with what it replaces, in one run, on real engines.
+import { runPassthroughBench } from './passthrough.js';
+
+async function main(): Promise<void> {
+  const sections = process.argv.slice(2);
+  const all = sections.length === 0;
+  if (all || sections.includes('proxy')) await runPassthroughBench();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
