@@ -74,7 +74,7 @@ export async function send(
   const { headers, body } = prepare(ctx, opts);
   try {
     const res = await engine.client.request({
-      method: ctx.method as Dispatcher.HttpMethod,
+      method: ctx.method,
       path: opts.path ?? ctx.path,
       query: opts.query ?? ctx.rawQuery,
       version: engine.versionFor(ctx.version),
@@ -101,7 +101,7 @@ export async function forward(ctx: RequestContext, engine: Engine, opts: Forward
   try {
     await engine.client.stream(
       {
-        method: ctx.method as Dispatcher.HttpMethod,
+        method: ctx.method,
         path: opts.path ?? ctx.path,
         query: opts.query ?? ctx.rawQuery,
         version: engine.versionFor(ctx.version),
