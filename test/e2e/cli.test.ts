@@ -393,6 +393,24 @@ describe('files, processes and ports', () => {
     expect(exp.raw.subarray(257, 262).toString()).toBe('ustar');
   });
 
+  it('streams stats until the client leaves', async () => {
+    const res = await fetch(`${S.replace('tcp://', 'http://')}/v1.41/containers/e2e-web/stats?stream=1`);
+    const reader = res.body?.getReader();
+    let text = '';
+    while ((text.match(/\n/g) ?? []).length < 2) {
+      const chunk = await reader?.read();
+      if (!chunk || chunk.done) break;
+      text += new TextDecoder().decode(chunk.value as Uint8Array);
+    }
+    await reader?.cancel();
+    const docs = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { name: string; read: string });
+    expect(docs.length).toBeGreaterThanOrEqual(2);
+    expect(docs[0]?.name).toBe('/e2e-web');
+  });
+
   it('serves the published port at the engine address that ps shows', async () => {
     const ports = (
       await docker(S, ['ps', '--filter', 'name=^e2e-web$', '--format', '{{.Ports}}'])

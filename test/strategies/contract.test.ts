@@ -96,3 +96,38 @@ describe('loading strategies', () => {
     await expect(loadStrategy('./test/support/missing.js')).rejects.toThrow('cannot load strategy module');
   });
 });
+
+describe('the README example strategy', () => {
+  it('loads and ranks as written', async () => {
+    const { readFileSync, writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Writing your own strategy'));
+    const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(code).toBeDefined();
+    const file = join(mkdtempSync(join(tmpdir(), 'shoal-strategy-')), 'my-strategy.mjs');
+    writeFileSync(file, code ?? '');
+    const s = await loadStrategy(file);
+    const busy = node('a', {
+      containers: [
+        {
+          id: 'x',
+          name: 'x',
+          image: '',
+          imageId: '',
+          labels: {},
+          state: 'running',
+          networkMode: '',
+          hostPorts: [],
+          exposedPorts: [],
+          memory: 0,
+          cpus: 0,
+        },
+      ],
+    });
+    expect(
+      s.rank([busy, node('c'), node('b')], request(), { rng: seeded(), overcommit: 0 }).map((n) => n.name),
+    ).toEqual(['b', 'c', 'a']);
+  });
+});

@@ -48,6 +48,8 @@ export class FakeEngine {
   readonly execs = new Map<string, { id: string; container: string; running: boolean; exitCode: number }>();
   readonly images: { Id: string; RepoTags: string[] }[];
   readonly requests: { method: string; path: string }[] = [];
+  /** Upgraded (hijacked) connections, to see when a proxy closes them. */
+  readonly upgrades: Socket[] = [];
   readonly id: string;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -268,6 +270,13 @@ export class FakeEngine {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname.replace(/^\/v\d+\.\d+/, '');
     this.requests.push({ method: req.method ?? '', path: url.pathname });
+    const asked = /^\/v(\d+\.\d+)/.exec(url.pathname)?.[1];
+    const min = this.opts.minApiVersion ?? '1.12';
+    if (asked && Number(asked.split('.')[1]) < Number(min.split('.')[1])) {
+      return this.json(res, 400, {
+        message: `client version ${asked} is too old. Minimum supported API version is ${min}, please upgrade your client to a newer version`,
+      });
+    }
     if (this.failWith !== undefined) return this.json(res, this.failWith, { message: 'fake engine failure' });
     const m = (re: RegExp) => re.exec(path);
     const method = req.method ?? 'GET';
@@ -455,6 +464,14 @@ export class FakeEngine {
   /** attach and exec start: 101, then stdin is echoed back as stdout frames; FIN from the client ends it. */
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const path = (req.url ?? '').replace(/^\/v\d+\.\d+/, '').split('?')[0] ?? '';
+    this.upgrades.push(socket);
+    const ws = /^\/containers\/([^/]+)\/attach\/ws$/.exec(path);
+    if (ws && this.find(ws[1] ?? '')) {
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+      socket.on('data', (d: Buffer) => socket.write(d));
+      socket.on('error', () => undefined);
+      return;
+    }
     const attach = /^\/containers\/([^/]+)\/attach$/.exec(path);
     const exec = /^\/exec\/([^/]+)\/start$/.exec(path);
     const known = attach ? this.find(attach[1] ?? '') : exec ? this.execs.get(exec[1] ?? '') : undefined;
