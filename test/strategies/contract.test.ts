@@ -1,4 +1,7 @@
 // One contract, run against every strategy: a strategy orders the nodes it is given, never drops or adds one.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { binpack } from '../../strategies/binpack.js';
@@ -99,9 +102,6 @@ describe('loading strategies', () => {
 
 describe('the README example strategy', () => {
   it('loads and ranks as written', async () => {
-    const { readFileSync, writeFileSync, mkdtempSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const readme = readFileSync('README.md', 'utf8');
     const section = readme.slice(readme.indexOf('## Writing your own strategy'));
     const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
