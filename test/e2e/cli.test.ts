@@ -247,6 +247,11 @@ describe('ps', () => {
     );
   });
 
+  it('ps -s asks the engines for sizes', async () => {
+    const r = await docker(S, ['ps', '-s', '--filter', 'name=e2e-ps1', '--format', '{{.Size}}']);
+    expect(r.stdout).toMatch(/^\d+(\.\d+)?k?B \(virtual \d+(\.\d+)?MB\)\n$/);
+  });
+
   it('formats rows as the engine does, apart from the node prefix and IDs', async () => {
     await docker(D(), ['run', '-d', '--name', 'e2e-cmp', '-l', 'cmp=1', 'busybox:local', 'sleep', '300']);
     await until(

@@ -1,4 +1,7 @@
 // Container endpoints that need the cluster view: list, create (scheduled), inspect, rename, remove, prune.
+import { boolValue } from '../../docker/filters.js';
+import type { Engine } from '../../engine/engine.js';
+import type { ContainerSummary } from '../../engine/types.js';
 import { ApiError } from '../../errors.js';
 import { nameOwner } from '../../pool/lookup.js';
 import { placementRequest, pendingContainer } from '../../scheduler/request.js';
@@ -26,12 +29,40 @@ function assertNameFree(deps: ApiDeps, name: string): void {
   if (owner) throw nameConflict(name, owner.id);
 }
 
-export function list(deps: ApiDeps, ctx: RequestContext): void {
+export async function list(deps: ApiDeps, ctx: RequestContext): Promise<void> {
   const q = parseListQuery(ctx.query);
+  const rows = listContainers(deps.pool, q);
+  if (boolValue(ctx.query.get('size'))) await addSizes(rows);
   sendJson(
     ctx.res,
     200,
-    listContainers(deps.pool, q).map((r) => r.entry),
+    rows.map((r) => r.entry),
+  );
+}
+
+/**
+ * `ps -s`: sizes are computed by the engines (a disk walk), so only for this request and only from the
+ * engines that hold the listed containers.
+ */
+async function addSizes(rows: ReturnType<typeof listContainers>): Promise<void> {
+  const byEngine = new Map<Engine, ContainerSummary[]>();
+  for (const r of rows) byEngine.set(r.engine, [...(byEngine.get(r.engine) ?? []), r.entry]);
+  await Promise.all(
+    [...byEngine].map(async ([engine, entries]) => {
+      if (!engine.isHealthy) return;
+      const filters = JSON.stringify({ id: entries.map((e) => e.Id) });
+      const sized = await engine.client.json<ContainerSummary[]>('GET', '/containers/json', {
+        query: { all: '1', size: '1', filters },
+      });
+      const byId = new Map(sized.map((x) => [x.Id, x]));
+      for (const e of entries) {
+        const s = byId.get(e.Id);
+        if (s) {
+          e.SizeRw = s.SizeRw;
+          e.SizeRootFs = s.SizeRootFs;
+        }
+      }
+    }),
   );
 }
 
