@@ -1,13 +1,14 @@
 // Wiring only: config → discovery → pool → scheduler → API.
 import { ApiServer } from './api/server.js';
 import type { ApiDeps } from './api/deps.js';
-import { DEFAULT_FILTERS, type ManageConfig } from './config/manage.js';
+import type { ManageConfig } from './config/manage.js';
 import { createDiscovery } from './discovery/index.js';
 import type { Discovery } from './discovery/discovery.js';
 import { EventHub } from './events/hub.js';
 import { log, setLogLevel } from './log.js';
 import { Pool } from './pool/pool.js';
-import { filterNames, filtersByName } from './scheduler/filters/index.js';
+import { Rescheduler } from './pool/reschedule.js';
+import { filtersByName } from './scheduler/filters/index.js';
 import { resourcesFilter } from './scheduler/filters/resources.js';
 import type { Scheduler } from './scheduler/schedule.js';
 import { loadStrategy } from '../strategies/index.js';
@@ -24,16 +25,10 @@ export interface ManagerOptions {
   rng?: () => number;
 }
 
-/** Filters named on the command line, minus classic names this build does not have yet. */
-function activeFilterNames(names: readonly string[]): string[] {
-  const known = filterNames();
-  return names.filter((n) => known.includes(n) || !DEFAULT_FILTERS.includes(n));
-}
-
 export async function startManager(config: ManageConfig, opts: ManagerOptions = {}): Promise<Manager> {
   setLogLevel(config.logLevel);
   const strategy = await loadStrategy(config.strategy);
-  const names = activeFilterNames(config.filters);
+  const names = config.filters;
   const scheduler: Scheduler = {
     filters: [...filtersByName(names), resourcesFilter(config.overcommit)],
     strategy,
@@ -48,7 +43,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
       failureRetry: config.failureRetry,
       refreshMinMs: config.refreshMinMs,
       refreshMaxMs: config.refreshMaxMs,
-      reserveStopped: false,
+      reserveStopped: config.reserveStopped,
       rng: opts.rng,
     },
     hub,
@@ -58,12 +53,15 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     hub,
     scheduler,
     overcommit: config.overcommit,
+    createRetry: config.createRetry,
     strategyName: strategy.name,
     filterNames: names,
     rng: opts.rng ?? Math.random,
     cors: config.cors,
     role: () => ({ role: 'primary' }),
   };
+  const rescheduler = new Rescheduler(deps);
+  pool.onTransition((engine, what) => rescheduler.onTransition(engine, what));
   const server = new ApiServer(deps);
   try {
     await server.listen(config.hosts);

@@ -8,6 +8,8 @@ export interface ApiDeps {
   readonly hub: EventHub;
   readonly scheduler: Scheduler;
   readonly overcommit: number;
+  /** swarm.createretry: extra create attempts after a failure. */
+  readonly createRetry: number;
   /** The --strategy value and the --filter names, as `docker info` shows them. */
   readonly strategyName: string;
   readonly filterNames: readonly string[];

@@ -128,6 +128,8 @@ export interface ManageConfig {
   failureRetry: number;
   overcommit: number;
   createRetry: number;
+  /** swarm.reservestopped: stopped containers keep their CPU and memory reserved (classic's behaviour). */
+  reserveStopped: boolean;
   clusterOpts: Record<string, string>;
   discovery: string;
   discoveryOpts: Record<string, string>;
@@ -181,6 +183,7 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
     failureRetry,
     overcommit: overcommitOf(clusterOpts),
     createRetry: createRetryOf(clusterOpts),
+    reserveStopped: reserveStoppedOf(clusterOpts),
     clusterOpts,
     discovery,
     discoveryOpts: keyValues(list(v, 'discovery-opt'), '--discovery-opt'),
@@ -236,6 +239,13 @@ function createRetryOf(opts: Record<string, string>): number {
   const n = Number(raw);
   if (n < 0) throw new UsageError(`swarm.createretry can not be negative, ${n} is invalid`);
   return n;
+}
+
+function reserveStoppedOf(opts: Record<string, string>): boolean {
+  const raw = opts['swarm.reservestopped'];
+  if (raw === undefined) return false;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new UsageError(`swarm.reservestopped must be true or false, ${JSON.stringify(raw)} is invalid`);
 }
 
 /** `[tcp://]host:port` or `unix:///path`, as classic's server accepted. */

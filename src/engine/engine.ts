@@ -21,7 +21,7 @@ import {
   type EngineState,
   type Health,
 } from './health.js';
-import { ResourceLists } from './resource-lists.js';
+import { ResourceLists, type ListKind } from './resource-lists.js';
 import {
   buildSpecs,
   SpecsError,
@@ -48,6 +48,7 @@ export interface EngineObserver {
   event(engine: Engine, ev: DockerEvent, live: boolean): void;
   containerChanged(engine: Engine, change: CacheChange): void;
   execCreated(engine: Engine, execId: string, containerId: string): void;
+  listChanged(engine: Engine, kind: ListKind): void;
   /** An error text when another engine already has this ID. */
   idConflict(engine: Engine, id: string): string | undefined;
 }
@@ -87,7 +88,11 @@ export class Engine {
     this.addr = addr;
     this.client = new EngineClient(endpointOf(addr, opts.tls !== undefined), opts.tls);
     this.containers = new ContainerCache((change) => observer.containerChanged(this, change));
-    this.lists = new ResourceLists(this.client, (err) => this.noteError(err));
+    this.lists = new ResourceLists(
+      this.client,
+      (err) => this.noteError(err),
+      (kind) => observer.listChanged(this, kind),
+    );
     this.rng = opts.rng ?? Math.random;
   }
 
@@ -133,8 +138,9 @@ export class Engine {
     this.lists.stop();
     const wasHealthy = this.health.state === 'healthy';
     this.health = { ...this.health, state: 'disconnected' };
-    this.containers.clear();
+    // Listeners (rescheduling) see the containers the engine had before they are forgotten.
     if (wasHealthy) this.observer.transition(this, 'engine_disconnect');
+    this.containers.clear();
     await this.client.close();
   }
 

@@ -37,6 +37,7 @@ export class ResourceLists {
   constructor(
     private readonly client: EngineClient,
     private readonly onError: (err: unknown) => void,
+    private readonly onChange: (kind: ListKind) => void = () => undefined,
   ) {}
 
   async refreshAll(): Promise<void> {
@@ -47,13 +48,16 @@ export class ResourceLists {
     switch (kind) {
       case 'images':
         this.images = await this.client.json<ImageSummary[]>('GET', '/images/json', { query: { all: '1' } });
+        this.onChange(kind);
         return;
       case 'networks':
         this.networks = await this.client.json<NetworkSummary[]>('GET', '/networks');
+        this.onChange(kind);
         return;
       case 'volumes': {
         const res = await this.client.json<{ Volumes: VolumeSummary[] | null }>('GET', '/volumes');
         this.volumes = res.Volumes ?? [];
+        this.onChange(kind);
         return;
       }
     }

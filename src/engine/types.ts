@@ -83,6 +83,14 @@ export interface ContainerDetail {
   };
   NetworkSettings: { Ports?: Record<string, PortBinding[] | null> | null };
   ExecIDs: string[] | null;
+  /** The full create settings, kept only for containers that may be rescheduled (on-node-failure). */
+  spec?: CreateSpec;
+}
+
+export interface CreateSpec {
+  Config: Record<string, unknown>;
+  HostConfig: Record<string, unknown>;
+  Networks: Record<string, { Aliases?: string[] | null; IPAMConfig?: unknown } | null>;
 }
 
 export interface CachedContainer {
@@ -120,5 +128,19 @@ export function toDetail(inspect: Record<string, unknown>): ContainerDetail {
     },
     NetworkSettings: { Ports: i.NetworkSettings?.Ports },
     ExecIDs: i.ExecIDs ?? null,
+    spec: reschedulable(cfg.Labels) ? specOf(inspect) : undefined,
+  };
+}
+
+function reschedulable(labels: Record<string, string> | null | undefined): boolean {
+  return (labels?.['com.docker.swarm.reschedule-policies'] ?? '').includes('on-node-failure');
+}
+
+function specOf(inspect: Record<string, unknown>): CreateSpec {
+  const ns = inspect['NetworkSettings'] as { Networks?: CreateSpec['Networks'] } | undefined;
+  return {
+    Config: (inspect['Config'] as Record<string, unknown> | undefined) ?? {},
+    HostConfig: (inspect['HostConfig'] as Record<string, unknown> | undefined) ?? {},
+    Networks: ns?.Networks ?? {},
   };
 }

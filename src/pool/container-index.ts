@@ -1,28 +1,60 @@
 // Cluster-wide indices over every engine's containers: by ID and by name, kept in step with the caches.
 import type { CacheChange } from '../engine/container-cache.js';
 import type { Engine } from '../engine/engine.js';
+import type { CachedContainer } from '../engine/types.js';
+
+function swarmIdOf(c: CachedContainer): string {
+  return c.summary.Labels?.['com.docker.swarm.id'] ?? '';
+}
+
+function link(index: Map<string, Map<string, Engine>>, key: string, id: string, engine: Engine): void {
+  if (!key) return;
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Map<string, Engine>()));
+  set.set(id, engine);
+}
+
+function unlink(index: Map<string, Map<string, Engine>>, key: string, id: string): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(id);
+  if (set.size === 0) index.delete(key);
+}
 
 export class ContainerIndex {
   private readonly byId = new Map<string, Engine>();
   private readonly byName = new Map<string, Map<string, Engine>>();
+  /** com.docker.swarm.id → container IDs (more than one while a rescheduled container's old copy lingers). */
+  private readonly bySwarmId = new Map<string, Map<string, Engine>>();
 
   apply(engine: Engine, change: CacheChange): void {
-    if (change.prev) this.unlink(change.prev.id, change.prev.name);
+    if (change.prev) {
+      this.byId.delete(change.prev.id);
+      unlink(this.byName, change.prev.name, change.prev.id);
+      unlink(this.bySwarmId, swarmIdOf(change.prev), change.prev.id);
+    }
     if (change.kind === 'upsert') {
       this.byId.set(change.next.id, engine);
-      let set = this.byName.get(change.next.name);
-      if (!set) this.byName.set(change.next.name, (set = new Map<string, Engine>()));
-      set.set(change.next.id, engine);
+      link(this.byName, change.next.name, change.next.id, engine);
+      link(this.bySwarmId, swarmIdOf(change.next), change.next.id, engine);
     }
   }
 
-  private unlink(id: string, name: string): void {
-    this.byId.delete(id);
-    const set = this.byName.get(name);
-    if (set) {
-      set.delete(id);
-      if (set.size === 0) this.byName.delete(name);
+  /** Containers carrying this swarm ID, on any engine. */
+  withSwarmId(swarmId: string): ReadonlyMap<string, Engine> {
+    return this.bySwarmId.get(swarmId) ?? new Map<string, Engine>();
+  }
+
+  /** Swarm IDs starting with the prefix (stops after two). */
+  swarmIdsWithPrefix(prefix: string): string[] {
+    const out: string[] = [];
+    for (const id of this.bySwarmId.keys()) {
+      if (id.startsWith(prefix)) {
+        out.push(id);
+        if (out.length > 1) break;
+      }
     }
+    return out;
   }
 
   engineOf(id: string): Engine | undefined {

@@ -38,9 +38,18 @@ export function findContainer(pool: Pool, ref: string): Located | undefined {
   }
   if (!/^[0-9a-f]+$/.test(ref)) return undefined;
   const hits = pool.containers.withPrefix(ref);
-  if (hits.length !== 1) return undefined;
-  const [id, engine] = hits[0] as [string, Engine];
-  return at(engine, id);
+  if (hits.length === 1) {
+    const [id, engine] = hits[0] as [string, Engine];
+    return at(engine, id);
+  }
+  if (hits.length > 1) return undefined;
+  // The swarm ID (com.docker.swarm.id) names a container across reschedules, as classic allowed.
+  const swarmIds = pool.containers.swarmIdsWithPrefix(ref);
+  if (swarmIds.length !== 1) return undefined;
+  const holders = [...pool.containers.withSwarmId(swarmIds[0] ?? '')];
+  const live = holders.filter(([, e]) => e.isHealthy);
+  const [chosen] = live.length === 1 ? live : holders.length === 1 ? holders : [];
+  return chosen ? at(chosen[1], chosen[0]) : undefined;
 }
 
 /** Who already uses this name (create and rename must keep names unique across the cluster). */

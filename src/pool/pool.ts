@@ -1,6 +1,7 @@
 // The set of engines: follows discovery, keeps cluster-wide indices, events and scheduler snapshots.
 import { Engine, type ClusterTransition, type EngineObserver, type EngineOptions } from '../engine/engine.js';
 import type { CacheChange } from '../engine/container-cache.js';
+import type { ListKind } from '../engine/resource-lists.js';
 import type { DockerEvent } from '../engine/types.js';
 import type { EventHub } from '../events/hub.js';
 import { log } from '../log.js';
@@ -19,6 +20,8 @@ export class Pool implements EngineObserver {
   readonly execs = new ExecIndex();
   readonly reservations = new Reservations();
   private readonly snapshots: SnapshotCache;
+  private readonly transitionListeners: ((engine: Engine, what: ClusterTransition) => void)[] = [];
+  private closing = false;
 
   constructor(
     private readonly opts: PoolOptions,
@@ -69,6 +72,8 @@ export class Pool implements EngineObserver {
   }
 
   async stop(): Promise<void> {
+    // Shoal shutting down is not the engines failing: nothing is rescheduled.
+    this.closing = true;
     const engines = this.all();
     this.engines.clear();
     await Promise.all(engines.map((e) => e.stop()));
@@ -79,6 +84,12 @@ export class Pool implements EngineObserver {
   transition(engine: Engine, what: ClusterTransition): void {
     this.snapshots.touch(engine);
     this.hub.publish(clusterEvent(engine, what));
+    if (!this.closing) for (const fn of this.transitionListeners) fn(engine, what);
+  }
+
+  /** Called on every engine_connect / engine_disconnect / engine_reconnect (rescheduling listens). */
+  onTransition(fn: (engine: Engine, what: ClusterTransition) => void): void {
+    this.transitionListeners.push(fn);
   }
 
   event(engine: Engine, ev: DockerEvent, live: boolean): void {
@@ -89,6 +100,10 @@ export class Pool implements EngineObserver {
     this.containers.apply(engine, change);
     this.snapshots.touch(engine);
     if (change.kind === 'remove') this.execs.forgetContainer(change.prev.id);
+  }
+
+  listChanged(engine: Engine, kind: ListKind): void {
+    if (kind === 'images') this.snapshots.touch(engine);
   }
 
   execCreated(engine: Engine, execId: string, containerId: string): void {

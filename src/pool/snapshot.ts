@@ -2,7 +2,8 @@
 import { stateString } from '../docker/human.js';
 import type { Engine } from '../engine/engine.js';
 import type { CachedContainer } from '../engine/types.js';
-import { hostPortsOf } from '../scheduler/ports.js';
+import { hostPortsOf, indexPorts } from '../scheduler/ports.js';
+import type { ImageSummary } from '../engine/resource-lists.js';
 import { heldCpus, memoryOf } from '../scheduler/resources.js';
 import type { ContainerSnapshot, NodeSnapshot } from '../scheduler/types.js';
 import type { Reservations } from './reservations.js';
@@ -31,6 +32,21 @@ export function containerSnapshot(c: CachedContainer, engineCpus: number): Conta
     memory: memoryOf(d.HostConfig),
     cpus: heldCpus(d.HostConfig, engineCpus),
   };
+}
+
+/** What image affinity matches: each image's ID, its repo:tags and their repos. */
+export function imageSubjectsOf(images: readonly ImageSummary[]): string[] {
+  const out: string[] = [];
+  for (const img of images) {
+    out.push(img.Id);
+    for (const tag of img.RepoTags ?? []) {
+      if (tag === '<none>:<none>') continue;
+      out.push(tag);
+      const colon = tag.lastIndexOf(':');
+      if (colon > tag.lastIndexOf('/')) out.push(tag.slice(0, colon));
+    }
+  }
+  return out;
 }
 
 export class SnapshotCache {
@@ -68,6 +84,7 @@ export class SnapshotCache {
       usedCpus += c.cpus;
       usedMemory += c.memory;
     }
+    const { hostPorts, hostModePorts } = indexPorts(containers);
     return {
       id: engine.id,
       name: engine.name,
@@ -80,6 +97,9 @@ export class SnapshotCache {
       containers,
       usedCpus,
       usedMemory,
+      images: imageSubjectsOf(engine.lists.images),
+      hostPorts,
+      hostModePorts,
     };
   }
 }

@@ -1,7 +1,9 @@
 // From a container-create body to a PlacementRequest: only the fields placement uses, type-checked.
 import { ApiError } from '../errors.js';
 import { hostPortsOf, type HostPortBinding } from './ports.js';
+import { dependenciesOf } from './filters/dependency.js';
 import { memoryOf, requestedCpus } from './resources.js';
+import type { SwarmConfig } from './swarm-config.js';
 import type { ContainerSnapshot, PlacementRequest } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -41,8 +43,14 @@ function stringMap(v: Json | undefined, field: string): Record<string, string> {
   return out;
 }
 
+const NO_SWARM = { constraints: [], affinities: [], whitelists: [] };
+
 /** Checks the body's shape where Shoal reads it; the engine checks the rest. */
-export function placementRequest(name: string, body: Json): PlacementRequest {
+export function placementRequest(
+  name: string,
+  body: Json,
+  swarm: Pick<SwarmConfig, 'constraints' | 'affinities' | 'whitelists'> = NO_SWARM,
+): PlacementRequest {
   const image = optString(body, 'Image', 'Config.Image');
   const env = body['Env'];
   if (env !== undefined && env !== null) {
@@ -80,8 +88,31 @@ export function placementRequest(name: string, body: Json): PlacementRequest {
     exposedPorts: networkMode === 'host' ? Object.keys(exposed ?? {}) : [],
     memory,
     cpus,
+    constraints: swarm.constraints,
+    affinities: swarm.affinities,
+    whitelists: swarm.whitelists,
+    dependencies: dependenciesOf(hc),
   };
 }
+
+/** A name held while a rename is in flight. */
+export function pendingName(name: string): ContainerSnapshot {
+  return { ...EMPTY_PENDING, name };
+}
+
+const EMPTY_PENDING: ContainerSnapshot = {
+  id: '',
+  name: '',
+  image: '',
+  imageId: '',
+  labels: {},
+  state: 'pending',
+  networkMode: '',
+  hostPorts: [],
+  exposedPorts: [],
+  memory: 0,
+  cpus: 0,
+};
 
 /** How a create in flight shows in its node's snapshot until the engine has answered. */
 export function pendingContainer(req: PlacementRequest): ContainerSnapshot {

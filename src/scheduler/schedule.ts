@@ -16,7 +16,32 @@ export interface Scheduler {
 
 const HEADER = 'Unable to find a node that satisfies the following conditions ';
 
+function hasSoft(req: PlacementRequest): boolean {
+  return [...req.constraints, ...req.affinities, ...req.whitelists].some((e) => e.soft);
+}
+
+/**
+ * Soft expressions (`~`) hold in a first pass; when nothing fits, a second pass drops them. The decision
+ * (or the explanation) of the last pass run is the answer.
+ */
 export function schedule(
+  sched: Scheduler,
+  nodes: readonly NodeSnapshot[],
+  req: PlacementRequest,
+  ctx: RankContext,
+): Decision {
+  const first = pipeline(sched, nodes, req, ctx);
+  if (first.ok || !hasSoft(req)) return first;
+  const hard: PlacementRequest = {
+    ...req,
+    constraints: req.constraints.filter((e) => !e.soft),
+    affinities: req.affinities.filter((e) => !e.soft),
+    whitelists: req.whitelists.filter((e) => !e.soft),
+  };
+  return pipeline(sched, nodes, hard, ctx);
+}
+
+function pipeline(
   sched: Scheduler,
   nodes: readonly NodeSnapshot[],
   req: PlacementRequest,

@@ -1,4 +1,5 @@
 // The scheduler's inputs and outputs. Pure data: no engine, no socket, no clock.
+import type { Expr } from './expr.js';
 
 /** What a filter or strategy knows of one container on a node (existing, or pending creation). */
 export interface ContainerSnapshot {
@@ -33,6 +34,18 @@ export interface NodeSnapshot {
   /** Reserved by containers that count (see resources.ts). */
   readonly usedCpus: number;
   readonly usedMemory: number;
+  /** Image IDs, repo:tags and repos on the node (for image affinity). */
+  readonly images: readonly string[];
+  /** Host ports taken in bridge mode (all containers, stopped and pending too): port → who holds it. */
+  readonly hostPorts: ReadonlyMap<string, readonly { ip: string; container: string }[]>;
+  /** Ports exposed by containers in host network mode ("80/tcp") → container name. */
+  readonly hostModePorts: ReadonlyMap<string, string>;
+}
+
+export interface Dependency {
+  readonly kind: 'volumes-from' | 'link' | 'net';
+  /** The container named (without alias or mode suffix). */
+  readonly name: string;
 }
 
 /** A container to place, as the scheduler sees it. */
@@ -45,6 +58,10 @@ export interface PlacementRequest {
   readonly exposedPorts: readonly string[];
   readonly memory: number;
   readonly cpus: number;
+  readonly constraints: readonly Expr[];
+  readonly affinities: readonly Expr[];
+  readonly whitelists: readonly Expr[];
+  readonly dependencies: readonly Dependency[];
 }
 
 export interface Filter {

@@ -1,7 +1,7 @@
 // Brings up the e2e lab (3 real engines) once for the whole suite and tears it down after.
 // No root or no dockerd is a failure, not a skip: the e2e suite must really run.
 import { labDown, labUp, readLab } from '../../src/lab/lab.js';
-import { E2E_LAB, E2E_SUBNET } from './lab-config.js';
+import { E2E_LAB, E2E_LABELS, E2E_SUBNET } from './lab-config.js';
 
 export async function setup(): Promise<void> {
   const stale = readLab(E2E_LAB);
@@ -10,6 +10,7 @@ export async function setup(): Promise<void> {
     name: E2E_LAB,
     nodes: 3,
     subnetIndex: E2E_SUBNET,
+    labels: E2E_LABELS,
     log: (l) => process.stdout.write(`${l}\n`),
   });
 }

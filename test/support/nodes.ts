@@ -1,9 +1,14 @@
 // Node snapshots for scheduler tests, and a loop that places containers one after another.
+import { indexPorts } from '../../src/scheduler/ports.js';
 import { schedule, type Scheduler } from '../../src/scheduler/schedule.js';
 import type { ContainerSnapshot, NodeSnapshot, PlacementRequest } from '../../src/scheduler/types.js';
 
 export function node(name: string, over: Partial<NodeSnapshot> = {}): NodeSnapshot {
+  const { hostPorts, hostModePorts } = indexPorts(over.containers ?? []);
   return {
+    images: [],
+    hostPorts,
+    hostModePorts,
     id: `ID-${name}`,
     name,
     addr: `${name}:2375`,
@@ -29,6 +34,10 @@ export function request(over: Partial<PlacementRequest> = {}): PlacementRequest 
     exposedPorts: [],
     memory: 0,
     cpus: 0,
+    constraints: [],
+    affinities: [],
+    whitelists: [],
+    dependencies: [],
     ...over,
   };
 }

@@ -4,8 +4,8 @@ import type { Engine } from '../../engine/engine.js';
 import type { ContainerSummary } from '../../engine/types.js';
 import { ApiError } from '../../errors.js';
 import { nameOwner } from '../../pool/lookup.js';
-import { placementRequest, pendingContainer } from '../../scheduler/request.js';
-import { schedule } from '../../scheduler/schedule.js';
+import { pendingName } from '../../scheduler/request.js';
+import { createContainer } from '../../pool/create-container.js';
 import { readJsonObject } from '../body.js';
 import { listContainers, parseListQuery } from '../container-list.js';
 import { param, type RequestContext } from '../context.js';
@@ -74,29 +74,19 @@ export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> 
     throw ApiError.invalid(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }
   if (name) assertNameFree(deps, name);
-  const req = placementRequest(name, body);
-  // Snapshot, decide and reserve in one synchronous block: concurrent creates see each other's claims.
-  const decision = schedule(deps.scheduler, deps.pool.snapshot(), req, {
-    rng: deps.rng,
-    overcommit: deps.overcommit,
-  });
-  if (!decision.ok) throw ApiError.unavailable(decision.message);
-  const engine = deps.pool.engine(decision.node.addr);
-  if (!engine) throw ApiError.unavailable(`engine ${decision.node.addr} left the cluster`);
-  const release = deps.pool.reservations.reserve({
+  const auth = ctx.req.headers['x-registry-auth'];
+  const created = await createContainer(deps, {
     name,
-    engineAddr: engine.addr,
-    container: pendingContainer(req),
+    body,
+    query: { platform: ctx.query.get('platform') ?? undefined },
+    version: ctx.version,
+    headers: typeof auth === 'string' ? { 'x-registry-auth': auth } : {},
   });
-  try {
-    const answer = await exchange(ctx, engine, { path: '/containers/create', body: JSON.stringify(body) });
-    const id = (JSON.parse(answer.body.toString('utf8')) as { Id?: string }).Id;
-    // Read-your-writes: the container is in the cache before the client hears about it.
-    if (id) await engine.refreshContainer(id).catch(() => undefined);
-    sendExchange(ctx, answer);
-  } finally {
-    release();
-  }
+  sendExchange(ctx, {
+    status: created.status,
+    headers: { 'content-type': 'application/json' },
+    body: created.body,
+  });
 }
 
 export async function inspect(deps: ApiDeps, ctx: RequestContext): Promise<void> {
@@ -150,7 +140,7 @@ export async function rename(deps: ApiDeps, ctx: RequestContext): Promise<void> 
   const name = (ctx.query.get('name') ?? '').replace(/^\//, '');
   if (name !== '' && name !== loc.container.name) assertNameFree(deps, name);
   const release = name
-    ? deps.pool.reservations.reserve({ name, engineAddr: loc.engine.addr, container: placeholder(name) })
+    ? deps.pool.reservations.reserve({ name, engineAddr: loc.engine.addr, container: pendingName(name) })
     : () => undefined;
   try {
     const answer = await exchange(ctx, loc.engine, { path: containerPath(loc, '/rename') });
@@ -159,19 +149,6 @@ export async function rename(deps: ApiDeps, ctx: RequestContext): Promise<void> 
   } finally {
     release();
   }
-}
-
-function placeholder(name: string): ReturnType<typeof pendingContainer> {
-  return pendingContainer({
-    name,
-    image: '',
-    labels: {},
-    networkMode: '',
-    hostPorts: [],
-    exposedPorts: [],
-    memory: 0,
-    cpus: 0,
-  });
 }
 
 /** POST /containers/prune: on every healthy engine, results merged. */

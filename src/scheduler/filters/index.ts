@@ -1,8 +1,22 @@
 // The filters Shoal knows, by --filter name, in classic's default order.
 import type { Filter } from '../types.js';
+import { affinityFilter } from './affinity.js';
+import { constraintFilter } from './constraint.js';
+import { containerslotsFilter } from './containerslots.js';
+import { dependencyFilter } from './dependency.js';
 import { healthFilter } from './health.js';
+import { portFilter } from './port.js';
+import { whitelistFilter } from './whitelist.js';
 
-const ALL: readonly Filter[] = [healthFilter];
+const ALL: readonly Filter[] = [
+  healthFilter,
+  portFilter,
+  containerslotsFilter,
+  dependencyFilter,
+  affinityFilter,
+  constraintFilter,
+  whitelistFilter,
+];
 
 export function filterNames(): string[] {
   return ALL.map((f) => f.name);

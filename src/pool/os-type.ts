@@ -1,0 +1,49 @@
+// The OS-type constraint classic added at create: only needed when the pool mixes operating systems.
+import type { Engine } from '../engine/engine.js';
+import { matchesImage } from '../docker/image-ref.js';
+import { parseExpr, type Expr } from '../scheduler/expr.js';
+import type { SwarmConfig } from '../scheduler/swarm-config.js';
+import type { Pool } from './pool.js';
+
+async function imageOs(engine: Engine, image: string): Promise<string[]> {
+  try {
+    if (engine.lists.images.some((i) => matchesImage(i, image))) {
+      const inspect = await engine.client.json<{ Os?: string }>(
+        'GET',
+        `/images/${encodeURIComponent(image)}/json`,
+        { timeoutMs: 5000 },
+      );
+      return inspect.Os ? [inspect.Os] : [];
+    }
+    const dist = await engine.client.json<{ Platforms?: { os?: string }[] }>(
+      'GET',
+      `/distribution/${encodeURIComponent(image)}/json`,
+      { timeoutMs: 5000 },
+    );
+    return [...new Set((dist.Platforms ?? []).map((p) => p.os ?? '').filter(Boolean))];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * `ostype==<os>` for the image, unless the user constrained ostype already. Asked only when the healthy
+ * engines run more than one OS: in a one-OS pool it cannot change the decision, so it costs nothing.
+ */
+export async function osConstraint(
+  pool: Pool,
+  swarm: SwarmConfig,
+  body: Record<string, unknown>,
+): Promise<Expr | undefined> {
+  if (swarm.constraints.some((e) => e.key === 'ostype')) return undefined;
+  const engines = pool.healthy();
+  const oses = new Set(engines.map((e) => e.specs?.osType ?? ''));
+  if (oses.size < 2) return undefined;
+  const image = typeof body['Image'] === 'string' ? body['Image'] : '';
+  if (!image) return undefined;
+  const holder = engines.find((e) => e.lists.images.some((i) => matchesImage(i, image))) ?? engines[0];
+  if (!holder) return undefined;
+  const found = await imageOs(holder, image);
+  if (found.length === 0) return undefined;
+  return parseExpr(found.length === 1 ? `ostype==${found[0] ?? ''}` : `ostype==/(${found.join(')|(')})/`);
+}

@@ -1,0 +1,94 @@
+// Rescheduling: containers with reschedule:on-node-failure move when their engine stops, keep their name
+// and swarm ID, and their stale copy is removed when the engine returns.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { labStartNode, labStopNode } from '../../src/lab/lab.js';
+import { cleanEngines, docker, engineHost, lab, startShoal, until, type Shoal } from './support.js';
+
+let shoal: Shoal;
+let S: string;
+
+beforeAll(async () => {
+  await cleanEngines();
+  shoal = await startShoal();
+  S = shoal.host;
+});
+afterAll(async () => {
+  await shoal?.stop();
+  await cleanEngines();
+});
+
+const nodeOf = async (name: string) =>
+  (await docker(S, ['inspect', '--format', '{{.Node.Name}} {{.State.Status}}', name])).stdout.trim();
+
+it('moves on-node-failure containers off a stopped engine and removes the stale copy when it returns', async () => {
+  await docker(S, [
+    'run',
+    '-d',
+    '--init',
+    '--name',
+    'mover',
+    '-e',
+    'reschedule:on-node-failure',
+    '-e',
+    'constraint:node==~node-1',
+    '-l',
+    'app=mover',
+    'busybox:local',
+    'sleep',
+    '600',
+  ]);
+  await docker(S, [
+    'run',
+    '-d',
+    '--init',
+    '--name',
+    'stayer',
+    '-e',
+    'constraint:node==node-1',
+    'busybox:local',
+    'sleep',
+    '600',
+  ]);
+  expect(await nodeOf('mover')).toBe('node-1 running');
+  const swarmId = (
+    await docker(S, ['inspect', '--format', '{{index .Config.Labels "com.docker.swarm.id"}}', 'mover'])
+  ).stdout.trim();
+  await labStopNode(lab(), 1);
+  const moved = await until(
+    'mover running elsewhere',
+    async () => {
+      const where = await nodeOf('mover');
+      return /^node-[02] running$/.test(where) ? where : undefined;
+    },
+    30_000,
+  );
+  expect(moved).toMatch(/^node-[02] running$/);
+  const labels = (
+    await docker(S, [
+      'inspect',
+      '--format',
+      '{{index .Config.Labels "com.docker.swarm.id"}} {{index .Config.Labels "app"}}',
+      'mover',
+    ])
+  ).stdout.trim();
+  expect(labels).toBe(`${swarmId} mover`);
+  expect((await docker(S, ['ps', '-a', '--filter', 'name=stayer', '--format', '{{.Status}}'])).stdout).toBe(
+    'Host Down\n',
+  );
+  await labStartNode(lab(), 1);
+  await until(
+    'stale copy gone from node-1',
+    async () => {
+      const direct = await docker(engineHost(1), ['ps', '-a', '--format', '{{.Names}}']);
+      return (
+        direct.code === 0 && !direct.stdout.split('\n').includes('mover') && direct.stdout.includes('stayer')
+      );
+    },
+    30_000,
+  );
+  const all = (await docker(S, ['ps', '-a', '--filter', 'name=mover', '--format', '{{.Names}}'])).stdout
+    .split('\n')
+    .filter(Boolean);
+  expect(all).toHaveLength(1);
+  expect(all[0]).toMatch(/^node-[02]\/mover$/);
+});
