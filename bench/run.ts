@@ -1,10 +1,12 @@
 // `npm run bench`: Shoal measured side by side with what it replaces, in one run, on real engines.
 import { runPassthroughBench } from './passthrough.js';
+import { runSchedulerBench } from './scheduler.js';
 
 async function main(): Promise<void> {
   const sections = process.argv.slice(2);
   const all = sections.length === 0;
   if (all || sections.includes('proxy')) await runPassthroughBench();
+  if (all || sections.includes('scheduler')) runSchedulerBench();
 }
 
 main().catch((err: unknown) => {

@@ -5,6 +5,7 @@ import { shuffled } from './weight.js';
 export const random: Strategy = {
   name: 'random',
   rank: (nodes, _req, ctx) => shuffled(nodes, ctx.rng),
+  best: (nodes, _req, ctx) => nodes[Math.floor(ctx.rng() * nodes.length)],
 };
 
 export default random;

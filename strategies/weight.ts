@@ -28,11 +28,16 @@ export function shuffled<T>(items: readonly T[], rng: () => number): T[] {
   return out;
 }
 
+interface Ctx {
+  rng: () => number;
+  overcommit: number;
+}
+
 /** Orders by weight (ascending or descending), ties by container count the same way, then at random. */
 export function rankByWeight(
   nodes: readonly NodeSnapshot[],
   req: PlacementRequest,
-  ctx: { rng: () => number; overcommit: number },
+  ctx: Ctx,
   direction: 1 | -1,
 ): NodeSnapshot[] {
   const scored = shuffled(nodes, ctx.rng).map((node) => ({
@@ -43,4 +48,32 @@ export function rankByWeight(
     (a, b) => direction * (a.w - b.w) || direction * (a.node.containers.length - b.node.containers.length),
   );
   return scored.map((s) => s.node);
+}
+
+/** The node rankByWeight puts first, in one pass: ties kept with equal chance (reservoir sampling). */
+export function bestByWeight(
+  nodes: readonly NodeSnapshot[],
+  req: PlacementRequest,
+  ctx: Ctx,
+  direction: 1 | -1,
+): NodeSnapshot | undefined {
+  const factor = direction === 1 ? -10 : 10;
+  let best: NodeSnapshot | undefined;
+  let bestW = 0;
+  let bestN = 0;
+  let ties = 0;
+  for (const node of nodes) {
+    const w = weight(node, req, ctx.overcommit, factor);
+    const n = node.containers.length;
+    const cmp = best === undefined ? -1 : direction * (w - bestW) || direction * (n - bestN);
+    if (cmp < 0) {
+      best = node;
+      bestW = w;
+      bestN = n;
+      ties = 1;
+    } else if (cmp === 0 && ctx.rng() * ++ties < 1) {
+      best = node;
+    }
+  }
+  return best;
 }

@@ -67,8 +67,8 @@ export class Pool implements EngineObserver {
     return undefined;
   }
 
-  snapshot(): NodeSnapshot[] {
-    return this.validated().map((e) => this.snapshots.of(e));
+  snapshot(): readonly NodeSnapshot[] {
+    return this.snapshots.all(this.validated());
   }
 
   async stop(): Promise<void> {

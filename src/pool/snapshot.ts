@@ -49,27 +49,61 @@ export function imageSubjectsOf(images: readonly ImageSummary[]): string[] {
   return out;
 }
 
+interface Entry {
+  version: number;
+  reservations: number;
+  health: number;
+  snap: NodeSnapshot;
+}
+
 export class SnapshotCache {
-  private readonly cache = new WeakMap<Engine, { key: string; snap: NodeSnapshot }>();
+  private readonly cache = new WeakMap<Engine, Entry>();
   private readonly versions = new WeakMap<Engine, number>();
+  private last: { engines: readonly Engine[]; nodes: readonly NodeSnapshot[] } | undefined;
 
   constructor(
     private readonly reservations: Reservations,
     private readonly policy: SnapshotPolicy,
   ) {}
 
-  /** Marks an engine's snapshot stale (its containers or health changed). */
+  /** Marks an engine's snapshot stale (its containers, images or health changed). */
   touch(engine: Engine): void {
     this.versions.set(engine, (this.versions.get(engine) ?? 0) + 1);
   }
 
   of(engine: Engine): NodeSnapshot {
-    const key = `${this.versions.get(engine) ?? 0}|${this.reservations.versionOf(engine.addr)}|${engine.healthIndicator}`;
+    const version = this.versions.get(engine) ?? 0;
+    const reservations = this.reservations.versionOf(engine.addr);
+    const health = engine.healthIndicator;
     const hit = this.cache.get(engine);
-    if (hit && hit.key === key) return hit.snap;
+    if (hit && hit.version === version && hit.reservations === reservations && hit.health === health)
+      return hit.snap;
     const snap = this.build(engine);
-    this.cache.set(engine, { key, snap });
+    this.cache.set(engine, { version, reservations, health, snap });
     return snap;
+  }
+
+  /**
+   * The snapshots of these engines, as an array that is reused while nothing changed and copied (never
+   * mutated) when something did: the scheduler compares arrays position by position to reuse verdicts.
+   */
+  all(engines: readonly Engine[]): readonly NodeSnapshot[] {
+    const last = this.last;
+    const aligned =
+      last !== undefined &&
+      last.engines.length === engines.length &&
+      last.engines.every((e, i) => e === engines[i]);
+    let nodes: NodeSnapshot[] | undefined;
+    for (let i = 0; i < engines.length; i++) {
+      const snap = this.of(engines[i] as Engine);
+      if (aligned && !nodes && last.nodes[i] === snap) continue;
+      nodes ??= aligned ? last.nodes.slice(0, i) : [];
+      nodes.push(snap);
+    }
+    if (aligned && !nodes) return last.nodes;
+    const result = nodes ?? [];
+    this.last = { engines, nodes: result };
+    return result;
   }
 
   private build(engine: Engine): NodeSnapshot {
@@ -100,6 +134,7 @@ export class SnapshotCache {
       images: imageSubjectsOf(engine.lists.images),
       hostPorts,
       hostModePorts,
+      memo: new Map(),
     };
   }
 }

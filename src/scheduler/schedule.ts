@@ -1,7 +1,9 @@
 // Placement: a chain of filters, then a strategy. Every rejected node gets a reason, so failures explain themselves.
+import type { Expr } from './expr.js';
 import type {
   Decision,
   Filter,
+  NodePredicate,
   NodeSnapshot,
   PlacementRequest,
   RankContext,
@@ -15,6 +17,67 @@ export interface Scheduler {
 }
 
 const HEADER = 'Unable to find a node that satisfies the following conditions ';
+/** At thousands of nodes the explanation groups nodes by reason and names a few of each. */
+const MAX_GROUPS = 8;
+const MAX_NAMES = 5;
+
+function names(nodes: string[]): string {
+  if (nodes.length <= MAX_NAMES) return nodes.join(', ');
+  return `${nodes.slice(0, MAX_NAMES).join(', ')} and ${nodes.length - MAX_NAMES} more`;
+}
+
+const MAX_VERDICTS = 64;
+const byScheduler = new WeakMap<Scheduler, Map<string, { nodes: readonly NodeSnapshot[]; ok: Uint8Array }>>();
+
+function verdictsOf(sched: Scheduler): Map<string, { nodes: readonly NodeSnapshot[]; ok: Uint8Array }> {
+  let m = byScheduler.get(sched);
+  if (!m) byScheduler.set(sched, (m = new Map()));
+  return m;
+}
+
+/** Every filter's test on one node. */
+function verdict(node: NodeSnapshot, tests: readonly NodePredicate[]): boolean {
+  for (let i = 0; i < tests.length; i++) if (!(tests[i] as NodePredicate)(node)) return false;
+  return true;
+}
+
+const scheduleIds = new WeakMap<Scheduler, number>();
+let nextScheduleId = 0;
+
+/** Everything filters read from a request (not its name): equal signatures get equal verdicts. */
+function signature(sched: Scheduler, req: PlacementRequest): string {
+  let id = scheduleIds.get(sched);
+  if (id === undefined) scheduleIds.set(sched, (id = nextScheduleId++));
+  const exprs = (list: readonly Expr[]) =>
+    list.map((e) => `${e.key}${e.op}${e.soft ? '~' : ''}${e.value}`).join('\u0001');
+  return [
+    id,
+    exprs(req.constraints),
+    exprs(req.affinities),
+    exprs(req.whitelists),
+    req.dependencies.map((d) => `${d.kind}:${d.name}`).join(','),
+    req.networkMode,
+    req.hostPorts.map((p) => `${p.ip}|${p.port}`).join(','),
+    req.exposedPorts.join(','),
+    req.cpus,
+    req.memory,
+  ].join('\u0000');
+}
+
+const COST: Record<string, number> = {
+  constraint: 0,
+  whitelist: 0,
+  health: 1,
+  containerslots: 1,
+  port: 2,
+  resources: 2,
+  dependency: 3,
+  affinity: 3,
+};
+
+function cost(f: Filter): number {
+  return COST[f.name] ?? 4;
+}
 
 function hasSoft(req: PlacementRequest): boolean {
   return [...req.constraints, ...req.affinities, ...req.whitelists].some((e) => e.soft);
@@ -48,15 +111,53 @@ function pipeline(
   ctx: RankContext,
 ): Decision {
   if (nodes.length === 0) return { ok: false, message: 'No nodes available in the cluster', rejections: [] };
+  // Fast path: each filter compiles the request once; the cheap and selective ones run first (order does
+  // not matter for who survives). No bookkeeping: only a failure pays for explanations.
+  const tests: NodePredicate[] = [];
+  for (const f of [...sched.filters].sort((a, b) => cost(a) - cost(b))) {
+    const t = f.prepare(req);
+    if (t) tests.push(t);
+  }
+  // A snapshot is immutable until its engine changes, so a verdict for this request's signature holds for
+  // as long as the snapshot lives: replicas of one service are checked once per node, not once per replica.
+  // Between two decisions usually one snapshot changed (the engine that got the last container): an
+  // unchanged snapshot at the same position keeps its verdict, found with one pointer comparison.
+  const sig = signature(sched, req);
+  const verdicts = verdictsOf(sched);
+  const prev = verdicts.get(sig);
+  const aligned = prev !== undefined && prev.nodes.length === nodes.length ? prev : undefined;
+  const ok = new Uint8Array(nodes.length);
+  const kept: NodeSnapshot[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as NodeSnapshot;
+    const v = aligned !== undefined && aligned.nodes[i] === node ? aligned.ok[i] === 1 : verdict(node, tests);
+    if (v) {
+      ok[i] = 1;
+      kept.push(node);
+    }
+  }
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  verdicts.set(sig, { nodes, ok });
+  if (kept.length > 0) {
+    const first = sched.strategy.best
+      ? sched.strategy.best(kept, req, ctx)
+      : sched.strategy.rank(kept, req, ctx)[0];
+    if (first) return { ok: true, node: first };
+  }
+  return explainFailure(sched, nodes, req);
+}
+
+/** Filter by filter, as classic did, recording why each node was rejected, to say which filter emptied the list. */
+function explainFailure(sched: Scheduler, nodes: readonly NodeSnapshot[], req: PlacementRequest): Decision {
   let candidates: readonly NodeSnapshot[] = nodes;
   const rejections: Rejection[] = [];
   for (let i = 0; i < sched.filters.length; i++) {
     const filter = sched.filters[i] as Filter;
     const kept: NodeSnapshot[] = [];
+    const test = filter.prepare(req);
     for (const node of candidates) {
-      const reason = filter.check(node, req);
-      if (reason === undefined) kept.push(node);
-      else rejections.push({ filter: filter.name, node: node.name, reason });
+      if (test === undefined || test(node)) kept.push(node);
+      else rejections.push({ filter: filter.name, node: node.name, reason: filter.explain(node, req) });
     }
     if (kept.length === 0) {
       const message =
@@ -65,10 +166,7 @@ function pipeline(
     }
     candidates = kept;
   }
-  const ranked = sched.strategy.rank(candidates, req, ctx);
-  const first = ranked[0];
-  if (!first) return { ok: false, message: 'no resources available to schedule container', rejections };
-  return { ok: true, node: first, ranked };
+  return { ok: false, message: 'no resources available to schedule container', rejections };
 }
 
 /** Classic's message (first line unchanged for tools that parse it), then why each node was rejected. */
@@ -82,11 +180,17 @@ function failureMessage(
     const conds = f.conditions(req);
     if (conds.length > 0) msg += `\n[${conds.join(' ')}]`;
   }
-  const byFilter = new Map<string, Rejection[]>();
-  for (const r of rejections) byFilter.set(r.filter, [...(byFilter.get(r.filter) ?? []), r]);
-  for (const [filter, rs] of byFilter) {
-    msg += `\n${filter} filter rejected ${rs.length} node${rs.length === 1 ? '' : 's'}: `;
-    msg += rs.map((r) => `${r.node} (${r.reason})`).join(', ');
+  const byFilter = new Map<string, Map<string, string[]>>();
+  for (const r of rejections) {
+    let groups = byFilter.get(r.filter);
+    if (!groups) byFilter.set(r.filter, (groups = new Map()));
+    groups.set(r.reason, [...(groups.get(r.reason) ?? []), r.node]);
+  }
+  for (const [filter, groups] of byFilter) {
+    const count = [...groups.values()].reduce((n, g) => n + g.length, 0);
+    const parts = [...groups].slice(0, MAX_GROUPS).map(([reason, nodes]) => `${names(nodes)} (${reason})`);
+    if (groups.size > MAX_GROUPS) parts.push(`and ${groups.size - MAX_GROUPS} other reasons`);
+    msg += `\n${filter} filter rejected ${count} node${count === 1 ? '' : 's'}: ${parts.join(', ')}`;
   }
   return msg;
 }

@@ -40,6 +40,11 @@ export interface NodeSnapshot {
   readonly hostPorts: ReadonlyMap<string, readonly { ip: string; container: string }[]>;
   /** Ports exposed by containers in host network mode ("80/tcp") → container name. */
   readonly hostModePorts: ReadonlyMap<string, string>;
+  /**
+   * Filled by filters as they need it (affinity subject sets), once per snapshot: snapshots are immutable
+   * and reused across decisions until their engine changes. A field from birth keeps objects one shape.
+   */
+  readonly memo: Map<string, Set<string>>;
 }
 
 export interface Dependency {
@@ -64,11 +69,16 @@ export interface PlacementRequest {
   readonly dependencies: readonly Dependency[];
 }
 
+/** Whether a node can take the request; called once per node per decision, so it must not allocate. */
+export type NodePredicate = (node: NodeSnapshot) => boolean;
+
 export interface Filter {
   /** The --filter name. */
   readonly name: string;
-  /** Why this node cannot take the request, or undefined when it can. */
-  check(node: NodeSnapshot, req: PlacementRequest): string | undefined;
+  /** Compiles the request once per decision; undefined when the request gives this filter nothing to check. */
+  prepare(req: PlacementRequest): NodePredicate | undefined;
+  /** Why the node cannot take the request: only computed to explain a placement that failed. */
+  explain(node: NodeSnapshot, req: PlacementRequest): string;
   /** Classic's condition texts for the "Unable to find a node…" message (may be empty). */
   conditions(req: PlacementRequest): string[];
   /** Replaces the generic message when this filter leaves no node (classic: health). */
@@ -79,6 +89,11 @@ export interface Filter {
 export interface Strategy {
   readonly name: string;
   rank(nodes: readonly NodeSnapshot[], req: PlacementRequest, ctx: RankContext): NodeSnapshot[];
+  /**
+   * Optional fast path: a node `rank` could have put first (equally good), found without sorting.
+   * The scheduler uses it when present: at thousands of nodes a sort per decision costs too much.
+   */
+  best?(nodes: readonly NodeSnapshot[], req: PlacementRequest, ctx: RankContext): NodeSnapshot | undefined;
 }
 
 export interface RankContext {
@@ -94,5 +109,5 @@ export interface Rejection {
 }
 
 export type Decision =
-  | { readonly ok: true; readonly node: NodeSnapshot; readonly ranked: readonly NodeSnapshot[] }
+  | { readonly ok: true; readonly node: NodeSnapshot }
   | { readonly ok: false; readonly message: string; readonly rejections: readonly Rejection[] };

@@ -9,6 +9,7 @@ import { dependenciesOf, dependencyFilter } from '../../src/scheduler/filters/de
 import { healthFilter } from '../../src/scheduler/filters/health.js';
 import { portFilter } from '../../src/scheduler/filters/port.js';
 import { whitelistFilter } from '../../src/scheduler/filters/whitelist.js';
+import { check } from '../../src/scheduler/filters/check.js';
 import { schedule } from '../../src/scheduler/schedule.js';
 import type { ContainerSnapshot } from '../../src/scheduler/types.js';
 import { spread } from '../../strategies/spread.js';
@@ -41,12 +42,12 @@ describe('port', () => {
   });
   it('refuses a node where any container, stopped or not, binds the port on a clashing address', () => {
     const req = request({ hostPorts: [{ ip: '', port: '8080' }] });
-    expect(portFilter.check(busy, req)).toBe('port 8080 is taken by web');
-    expect(portFilter.check(local, req)).toBe('port 8080 is taken by lo');
+    expect(check(portFilter, busy, req)).toBe('port 8080 is taken by web');
+    expect(check(portFilter, local, req)).toBe('port 8080 is taken by lo');
     expect(
-      portFilter.check(local, request({ hostPorts: [{ ip: '198.18.0.10', port: '8080' }] })),
+      check(portFilter, local, request({ hostPorts: [{ ip: '198.18.0.10', port: '8080' }] })),
     ).toBeUndefined();
-    expect(portFilter.check(busy, request({ hostPorts: [{ ip: '', port: '9090' }] }))).toBeUndefined();
+    expect(check(portFilter, busy, request({ hostPorts: [{ ip: '', port: '9090' }] }))).toBeUndefined();
     expect(portFilter.conditions(req)).toEqual(['port 8080 (Bridge mode)']);
   });
 
@@ -55,7 +56,7 @@ describe('port', () => {
       containers: [c({ name: 'nginx', networkMode: 'host', exposedPorts: ['80/tcp'] })],
     });
     const req = request({ networkMode: 'host', exposedPorts: ['80/tcp'] });
-    expect(portFilter.check(host, req)).toBe('port 80/tcp is taken in host mode by nginx');
+    expect(check(portFilter, host, req)).toBe('port 80/tcp is taken in host mode by nginx');
     expect(portFilter.conditions(req)).toEqual(['port 80/tcp (Host mode)']);
   });
 });
@@ -63,15 +64,16 @@ describe('port', () => {
 describe('containerslots', () => {
   it('limits containers (any state) to the engine label, ignoring bad values', () => {
     const full = node('f', { labels: { containerslots: '2' }, containers: [c({}), c({ state: 'exited' })] });
-    expect(containerslotsFilter.check(full, request())).toBe('all 2 container slots are in use');
+    expect(check(containerslotsFilter, full, request())).toBe('all 2 container slots are in use');
     expect(
-      containerslotsFilter.check(
+      check(
+        containerslotsFilter,
         node('ok', { labels: { containerslots: '3' }, containers: [c({})] }),
         request(),
       ),
     ).toBeUndefined();
     expect(
-      containerslotsFilter.check(node('bad', { labels: { containerslots: 'x' } }), request()),
+      check(containerslotsFilter, node('bad', { labels: { containerslots: 'x' } }), request()),
     ).toBeUndefined();
   });
 });
@@ -95,8 +97,8 @@ describe('dependency', () => {
       '--net=container:proxy',
     ]);
     const all = node('all', { containers: [c({ name: 'data' }), c({ name: 'db' }), c({ name: 'proxy' })] });
-    expect(dependencyFilter.check(all, req)).toBeUndefined();
-    expect(dependencyFilter.check(node('none'), req)).toBe('data (--volumes-from) is not on this node');
+    expect(check(dependencyFilter, all, req)).toBeUndefined();
+    expect(check(dependencyFilter, node('none'), req)).toBe('data (--volumes-from) is not on this node');
   });
 });
 
@@ -119,7 +121,7 @@ describe('affinity', () => {
     ['tier!=cache', false],
     ['tier==web', false],
   ])('%s → %s', (t, ok) => {
-    expect(affinityFilter.check(n, request({ affinities: [x(t)] })) === undefined).toBe(ok);
+    expect(check(affinityFilter, n, request({ affinities: [x(t)] })) === undefined).toBe(ok);
   });
 
   it('lists expressions with their soft flag', () => {
@@ -144,16 +146,18 @@ describe('constraint', () => {
     ['zone==a', false],
     ['ostype==linux', true],
   ])('%s → %s', (t, ok) => {
-    expect(constraintFilter.check(n, request({ constraints: [x(t)] })) === undefined).toBe(ok);
+    expect(check(constraintFilter, n, request({ constraints: [x(t)] })) === undefined).toBe(ok);
   });
 });
 
 describe('whitelist', () => {
   it('keeps the listed nodes for ==, the others for !=', () => {
     const req = request({ whitelists: [x('node==node-1|node-2')] });
-    expect(whitelistFilter.check(node('node-1'), req)).toBeUndefined();
-    expect(whitelistFilter.check(node('node-3'), req)).toBeDefined();
-    expect(whitelistFilter.check(node('node-1'), request({ whitelists: [x('node!=node-1')] }))).toBeDefined();
+    expect(check(whitelistFilter, node('node-1'), req)).toBeUndefined();
+    expect(check(whitelistFilter, node('node-3'), req)).toBeDefined();
+    expect(
+      check(whitelistFilter, node('node-1'), request({ whitelists: [x('node!=node-1')] })),
+    ).toBeDefined();
   });
 });
 

@@ -9,6 +9,7 @@ export function node(name: string, over: Partial<NodeSnapshot> = {}): NodeSnapsh
     images: [],
     hostPorts,
     hostModePorts,
+    memo: new Map(),
     id: `ID-${name}`,
     name,
     addr: `${name}:2375`,
@@ -78,16 +79,18 @@ export function placeMany(
   for (let i = 0; i < count; i++) {
     const d = schedule(sched, current, req, { rng, overcommit: 0.05 });
     if (!d.ok) throw new Error(d.message);
-    current = current.map((n) =>
-      n.addr === d.node.addr
-        ? {
-            ...n,
-            containers: [...n.containers, placed(req, i)],
-            usedCpus: n.usedCpus + req.cpus,
-            usedMemory: n.usedMemory + req.memory,
-          }
-        : n,
-    );
+    current = current.map((n) => {
+      if (n.addr !== d.node.addr) return n;
+      const containers = [...n.containers, placed(req, i)];
+      return {
+        ...n,
+        containers,
+        ...indexPorts(containers),
+        memo: new Map<string, Set<string>>(),
+        usedCpus: n.usedCpus + req.cpus,
+        usedMemory: n.usedMemory + req.memory,
+      };
+    });
   }
   return Object.fromEntries(
     current.map((n) => [

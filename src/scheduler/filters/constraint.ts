@@ -1,18 +1,35 @@
 // `constraint`: on the node's name or ID (`node`), its engine labels, or the built-in attributes.
-import { exprText, matchExpr } from '../expr.js';
-import type { Filter } from '../types.js';
+import { exprText, type Expr } from '../expr.js';
+import { matchOne, matcherOf, type Matcher } from '../matcher.js';
+import type { Filter, NodeSnapshot } from '../types.js';
+
+function holdsWith(node: NodeSnapshot, key: string, m: Matcher): boolean {
+  if (key !== 'node') return matchOne(m, node.labels[key] ?? '');
+  // `==` holds when the ID or the name matches; `!=` when neither does.
+  const hit = matchOne(m, node.id) === m.eq || matchOne(m, node.name) === m.eq;
+  return hit === m.eq;
+}
+
+const holds = (node: NodeSnapshot, e: Expr) => holdsWith(node, e.key, matcherOf(e));
 
 export const constraintFilter: Filter = {
   name: 'constraint',
   conditions: (req) => req.constraints.map((e) => `${e.key}${e.op}${e.value}`),
-  check(node, req) {
-    for (const e of req.constraints) {
-      const subjects = e.key === 'node' ? [node.id, node.name] : [node.labels[e.key] ?? ''];
-      if (!matchExpr(e, subjects)) {
-        const actual = e.key === 'node' ? node.name : `${e.key}=${node.labels[e.key] ?? '(none)'}`;
-        return `constraint ${exprText(e)} does not hold (${actual})`;
+  prepare(req) {
+    if (req.constraints.length === 0) return undefined;
+    const compiled = req.constraints.map((e) => ({ key: e.key, m: matcherOf(e) }));
+    return (node) => {
+      for (let i = 0; i < compiled.length; i++) {
+        const c = compiled[i] as { key: string; m: Matcher };
+        if (!holdsWith(node, c.key, c.m)) return false;
       }
-    }
-    return undefined;
+      return true;
+    };
+  },
+  explain(node, req) {
+    const e = req.constraints.find((x) => !holds(node, x));
+    if (!e) return 'constraint does not hold';
+    const actual = e.key === 'node' ? node.name : `${e.key}=${node.labels[e.key] ?? '(none)'}`;
+    return `constraint ${exprText(e)} does not hold (${actual})`;
   },
 };

@@ -1,13 +1,18 @@
 // `containerslots`: an engine labelled containerslots=N holds at most N containers (any state, pending too).
-import type { Filter } from '../types.js';
+import type { Filter, NodeSnapshot } from '../types.js';
+
+function slots(node: NodeSnapshot): number | undefined {
+  const raw = node.labels['containerslots'];
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
 
 export const containerslotsFilter: Filter = {
   name: 'containerslots',
   conditions: () => ['available container slots'],
-  check(node) {
-    const raw = node.labels['containerslots'];
-    if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
-    const slots = Number(raw);
-    return node.containers.length < slots ? undefined : `all ${slots} container slots are in use`;
+  prepare: () => (node) => {
+    if (node.labels['containerslots'] === undefined) return true;
+    const n = slots(node);
+    return n === undefined || node.containers.length < n;
   },
+  explain: (node) => `all ${slots(node) ?? 0} container slots are in use`,
 };

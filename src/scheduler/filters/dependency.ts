@@ -20,11 +20,14 @@ export const dependencyFilter: Filter = {
     req.dependencies.map((d) =>
       d.kind === 'net' ? `--net=container:${d.name}` : `${FLAG[d.kind]}=${d.name}`,
     ),
-  check(node, req) {
-    for (const d of req.dependencies) {
-      if (!holds(node.containers, d.name)) return `${d.name} (${FLAG[d.kind]}) is not on this node`;
-    }
-    return undefined;
+  prepare(req) {
+    const deps = [...req.dependencies];
+    if (deps.length === 0) return undefined;
+    return (node) => deps.every((d) => holds(node.containers, d.name));
+  },
+  explain(node, req) {
+    const d = req.dependencies.find((x) => !holds(node.containers, x.name));
+    return d ? `${d.name} (${FLAG[d.kind]}) is not on this node` : 'dependency not on this node';
   },
 };
 

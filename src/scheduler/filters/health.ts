@@ -4,6 +4,7 @@ import type { Filter } from '../types.js';
 export const healthFilter: Filter = {
   name: 'health',
   noneLeftMessage: 'No healthy node available in the cluster',
-  check: (node) => (node.healthIndicator > 0 ? undefined : 'engine is not healthy'),
+  prepare: () => (node) => node.healthIndicator > 0,
+  explain: () => 'engine is not healthy',
   conditions: () => [],
 };

@@ -1,20 +1,24 @@
-// What an affinity or constraint is matched against on a node, computed once per node snapshot and key.
-import { exprPattern, type Expr } from '../expr.js';
+// What an affinity is matched against on a node, computed once per node snapshot and key (snapshots are
+// immutable and reused across decisions until their engine changes).
 import type { NodeSnapshot } from '../types.js';
 
-const memo = new WeakMap<NodeSnapshot, Map<string, Set<string>>>();
+function memoOf(node: NodeSnapshot): Map<string, Set<string>> {
+  return node.memo;
+}
 
 function cached(node: NodeSnapshot, key: string, build: () => Iterable<string>): Set<string> {
-  let m = memo.get(node);
-  if (!m) memo.set(node, (m = new Map<string, Set<string>>()));
+  const m = memoOf(node);
   let set = m.get(key);
   if (!set) m.set(key, (set = new Set(build())));
   return set;
 }
 
-/** Container IDs and names on the node (existing ones; a create in flight has no ID yet but has its name). */
+const CONTAINER = '\u0000container';
+const IMAGE = '\u0000image';
+
+/** Container IDs and names on the node (a create in flight has no ID yet but has its name). */
 export function containerSubjects(node: NodeSnapshot): Set<string> {
-  return cached(node, '\u0000container', function* () {
+  return cached(node, CONTAINER, function* () {
     for (const c of node.containers) {
       if (c.id) yield c.id;
       if (c.name) yield c.name;
@@ -23,32 +27,17 @@ export function containerSubjects(node: NodeSnapshot): Set<string> {
 }
 
 export function imageSubjects(node: NodeSnapshot): Set<string> {
-  return cached(node, '\u0000image', () => node.images);
+  return cached(node, IMAGE, () => node.images);
 }
 
 /** The values of one container label on the node ("" for containers without it, as classic did). */
 export function labelSubjects(node: NodeSnapshot, key: string): Set<string> {
-  return cached(node, `label:${key}`, () => node.containers.map((c) => c.labels[key] ?? ''));
-}
-
-const LITERAL = /^[A-Za-z0-9_\-:]+$/;
-
-/** Like matchExpr over a set, but O(1) when the value is a plain word (no glob or regex). */
-export function matchSet(e: Expr, subjects: Set<string>): boolean {
-  let hit: boolean;
-  if (LITERAL.test(e.value)) {
-    hit = subjects.has(e.value);
-  } else {
-    const re = exprPattern(e.value);
-    hit = false;
-    if (re) {
-      for (const s of subjects) {
-        if (re.test(s)) {
-          hit = true;
-          break;
-        }
-      }
-    }
+  const m = memoOf(node);
+  let set = m.get(key);
+  if (!set) {
+    set = new Set<string>();
+    for (const c of node.containers) set.add(c.labels[key] ?? '');
+    m.set(key, set);
   }
-  return e.op === '==' ? hit : !hit;
+  return set;
 }
