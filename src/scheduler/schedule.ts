@@ -31,7 +31,7 @@ const byScheduler = new WeakMap<Scheduler, Map<string, { nodes: readonly NodeSna
 
 function verdictsOf(sched: Scheduler): Map<string, { nodes: readonly NodeSnapshot[]; ok: Uint8Array }> {
   let m = byScheduler.get(sched);
-  if (!m) byScheduler.set(sched, (m = new Map()));
+  if (!m) byScheduler.set(sched, (m = new Map<string, { nodes: readonly NodeSnapshot[]; ok: Uint8Array }>()));
   return m;
 }
 
@@ -183,7 +183,7 @@ function failureMessage(
   const byFilter = new Map<string, Map<string, string[]>>();
   for (const r of rejections) {
     let groups = byFilter.get(r.filter);
-    if (!groups) byFilter.set(r.filter, (groups = new Map()));
+    if (!groups) byFilter.set(r.filter, (groups = new Map<string, string[]>()));
     groups.set(r.reason, [...(groups.get(r.reason) ?? []), r.node]);
   }
   for (const [filter, groups] of byFilter) {
