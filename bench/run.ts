@@ -1,5 +1,6 @@
 // `npm run bench`: Shoal measured side by side with what it replaces, in one run, on real engines.
 import { runPassthroughBench } from './passthrough.js';
+import { runScaleBench } from './scale.js';
 import { runSchedulerBench } from './scheduler.js';
 
 async function main(): Promise<void> {
@@ -7,6 +8,7 @@ async function main(): Promise<void> {
   const all = sections.length === 0;
   if (all || sections.includes('proxy')) await runPassthroughBench();
   if (all || sections.includes('scheduler')) runSchedulerBench();
+  if (all || sections.includes('scale')) await runScaleBench();
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,6 @@
 // GET /containers/json from the cache: Docker's filters and order, plus Shoal's node names and addresses.
 import { FilterArgs, boolValue } from '../docker/filters.js';
-import { statusText, stateString } from '../docker/human.js';
+import { statusText } from '../docker/human.js';
 import { matchesImage } from '../docker/image-ref.js';
 import type { Engine } from '../engine/engine.js';
 import type { CachedContainer, ContainerSummary, PortEntry } from '../engine/types.js';
@@ -73,8 +73,7 @@ interface Candidate {
 }
 
 function createdOf(c: CachedContainer): number {
-  const t = Date.parse(c.detail.Created);
-  return Number.isNaN(t) ? c.summary.Created * 1000 : t;
+  return c.createdMs;
 }
 
 function resolveBound(pool: Pool, ref: string | undefined): number | undefined {
@@ -138,7 +137,7 @@ class Matcher {
         s.Labels !== null && ('com.docker.swarm.task' in s.Labels || 'com.docker.swarm.task.id' in s.Labels);
       if (f.exactMatch('is-task', 'true') !== isTask) return false;
     }
-    if (!f.exactMatch('status', stateString(state))) return false;
+    if (!f.exactMatch('status', c.state)) return false;
     if (!f.exactMatch('health', state.Health?.Status ?? 'none')) return false;
     if (f.has('exited')) {
       const started = state.StartedAt !== undefined && !state.StartedAt.startsWith('0001');

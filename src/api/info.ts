@@ -1,7 +1,6 @@
 // GET /info: cluster counters, and classic Swarm's per-node lines in SystemStatus (tools parse them).
 import { arch, hostname, release } from 'node:os';
 import { bytesSize } from '../docker/human.js';
-import { stateString } from '../docker/human.js';
 import type { Engine } from '../engine/engine.js';
 import { STATE_TEXT } from '../engine/health.js';
 import { withOvercommit } from '../scheduler/resources.js';
@@ -11,21 +10,11 @@ import type { ApiDeps } from './deps.js';
 
 type Pair = [string, string];
 
-function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, undefined, { numeric: true });
-}
+const collator = new Intl.Collator(undefined, { numeric: true });
 
 function counts(e: Engine): { total: number; running: number; paused: number; stopped: number } {
-  let running = 0;
-  let paused = 0;
-  let stopped = 0;
-  for (const c of e.containers.values()) {
-    const s = stateString(c.detail.State);
-    if (s === 'paused') paused++;
-    else if (s === 'running' || s === 'restarting') running++;
-    else stopped++;
-  }
-  return { total: e.containers.size, running, paused, stopped };
+  const c = e.containers.counts;
+  return { total: e.containers.size, running: c.running, paused: c.paused, stopped: c.stopped };
 }
 
 function nodeLines(deps: ApiDeps, e: Engine, snap: NodeSnapshot | undefined): Pair[] {
@@ -69,7 +58,7 @@ export function systemStatus(deps: ApiDeps): Pair[] {
   if (role.role === 'replica') status.push(['Primary', role.primary]);
   status.push(['Strategy', deps.strategyName]);
   status.push(['Filters', deps.filterNames.join(', ')]);
-  const engines = deps.pool.all().sort((a, b) => naturalCompare(a.name || a.addr, b.name || b.addr));
+  const engines = deps.pool.all().sort((a, b) => collator.compare(a.name || a.addr, b.name || b.addr));
   const snaps = new Map(deps.pool.snapshot().map((s) => [s.addr, s]));
   status.push(['Nodes', String(engines.length)]);
   for (const e of engines) status.push(...nodeLines(deps, e, snaps.get(e.addr)));

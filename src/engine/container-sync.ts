@@ -1,4 +1,5 @@
 // Reading containers from an engine into its cache: one container (after an event) or all of them.
+import { stateString } from '../docker/human.js';
 import { EngineHttpError } from '../errors.js';
 import type { EngineClient } from './client.js';
 import type { ContainerCache } from './container-cache.js';
@@ -32,7 +33,15 @@ async function inspectOrUndefined(
 
 function build(summary: ContainerSummary, inspect: Record<string, unknown>): CachedContainer {
   const detail = toDetail(inspect);
-  return { id: summary.Id, name: (detail.Name ?? '').replace(/^\//, ''), summary, detail };
+  const created = Date.parse(detail.Created);
+  return {
+    id: summary.Id,
+    name: (detail.Name ?? '').replace(/^\//, ''),
+    state: stateString(detail.State),
+    createdMs: Number.isNaN(created) ? summary.Created * 1000 : created,
+    summary,
+    detail,
+  };
 }
 
 /** Refreshes one container in the cache from the engine. */

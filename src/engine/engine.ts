@@ -21,6 +21,7 @@ import {
   type EngineState,
   type Health,
 } from './health.js';
+import { Limiter } from './limiter.js';
 import { ResourceLists, type ListKind } from './resource-lists.js';
 import {
   buildSpecs,
@@ -37,6 +38,8 @@ export interface EngineOptions {
   refreshMaxMs: number;
   tls?: ConnectionOptions;
   rng?: () => number;
+  /** Shared by the pool's engines: how many may run their full synchronisation at once. */
+  syncLimiter?: Limiter;
 }
 
 export type ClusterTransition = 'engine_connect' | 'engine_disconnect' | 'engine_reconnect';
@@ -54,6 +57,7 @@ export interface EngineObserver {
 }
 
 const SPECS_MAX_AGE_MS = 5 * 60_000;
+const UNLIMITED = new Limiter(Number.POSITIVE_INFINITY);
 const PING_TIMEOUT_MS = 5_000;
 
 export class Engine {
@@ -253,6 +257,10 @@ export class Engine {
   }
 
   private async validate(): Promise<void> {
+    await (this.opts.syncLimiter ?? UNLIMITED).run(() => this.validateNow());
+  }
+
+  private async validateNow(): Promise<void> {
     try {
       const specs = await this.readSpecs();
       const conflict = this.observer.idConflict(this, specs.id);

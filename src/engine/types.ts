@@ -97,6 +97,10 @@ export interface CachedContainer {
   readonly id: string;
   /** Name without the leading slash. */
   readonly name: string;
+  /** created, running, paused, restarting, removing, exited, dead (from the inspect, at fetch time). */
+  readonly state: string;
+  /** Creation time in ms (parsed once: lists sort by it). */
+  readonly createdMs: number;
   readonly summary: ContainerSummary;
   readonly detail: ContainerDetail;
 }

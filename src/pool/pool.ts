@@ -1,5 +1,6 @@
 // The set of engines: follows discovery, keeps cluster-wide indices, events and scheduler snapshots.
 import { Engine, type ClusterTransition, type EngineObserver, type EngineOptions } from '../engine/engine.js';
+import { Limiter } from '../engine/limiter.js';
 import type { CacheChange } from '../engine/container-cache.js';
 import type { ListKind } from '../engine/resource-lists.js';
 import type { DockerEvent } from '../engine/types.js';
@@ -14,6 +15,9 @@ import { SnapshotCache, type SnapshotPolicy } from './snapshot.js';
 
 export interface PoolOptions extends EngineOptions, SnapshotPolicy {}
 
+/** Engines synchronising their full state at once (start-up of a large pool comes in waves). */
+const SYNC_CONCURRENCY = 64;
+
 export class Pool implements EngineObserver {
   private readonly engines = new Map<string, Engine>();
   readonly containers = new ContainerIndex();
@@ -22,12 +26,14 @@ export class Pool implements EngineObserver {
   private readonly snapshots: SnapshotCache;
   private readonly transitionListeners: ((engine: Engine, what: ClusterTransition) => void)[] = [];
   private closing = false;
+  private readonly engineOpts: EngineOptions;
 
   constructor(
     private readonly opts: PoolOptions,
     readonly hub: EventHub,
   ) {
     this.snapshots = new SnapshotCache(this.reservations, opts);
+    this.engineOpts = { ...opts, syncLimiter: opts.syncLimiter ?? new Limiter(SYNC_CONCURRENCY) };
   }
 
   /** Discovery's current list: removed engines go first (classic order), then new ones start validating. */
@@ -42,7 +48,7 @@ export class Pool implements EngineObserver {
     }
     for (const addr of addrs) {
       if (this.engines.has(addr)) continue;
-      const engine = new Engine(addr, this.opts, this);
+      const engine = new Engine(addr, this.engineOpts, this);
       this.engines.set(addr, engine);
       engine.start();
     }

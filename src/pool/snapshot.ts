@@ -1,5 +1,4 @@
 // What the scheduler sees of an engine: a NodeSnapshot, rebuilt only when that engine's state changed.
-import { stateString } from '../docker/human.js';
 import type { Engine } from '../engine/engine.js';
 import type { CachedContainer } from '../engine/types.js';
 import { hostPortsOf, indexPorts } from '../scheduler/ports.js';
@@ -25,7 +24,7 @@ export function containerSnapshot(c: CachedContainer, engineCpus: number): Conta
     image: d.Config.Image ?? c.summary.Image,
     imageId: d.Image,
     labels: d.Config.Labels ?? {},
-    state: stateString(d.State),
+    state: c.state,
     networkMode,
     hostPorts: hostPortsOf(d.HostConfig.PortBindings, d.NetworkSettings.Ports),
     exposedPorts: networkMode === 'host' ? Object.keys(d.Config.ExposedPorts ?? {}) : [],

@@ -6,6 +6,8 @@ function container(id: string, name: string, state = 'running'): CachedContainer
   return {
     id,
     name,
+    state,
+    createdMs: 0,
     summary: {
       Id: id,
       Names: [`/${name}`],
