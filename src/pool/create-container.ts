@@ -74,10 +74,13 @@ export async function createContainer(placer: Placer, create: CreateRequest): Pr
   if (os) extraConstraints.push(os);
   let retries = 0;
   let imageRetried = false;
+  /** Engines a create already failed on: a retry goes elsewhere when it can (soft, so a pool of one still retries). */
+  const failed = new Set<string>();
   for (;;) {
+    const avoid = [...failed].map((id) => parseExpr(`node!=~${id}`));
     const req = placementRequest(create.name, create.body, {
       ...swarm,
-      constraints: [...swarm.constraints, ...extraConstraints],
+      constraints: [...swarm.constraints, ...extraConstraints, ...avoid],
       affinities: [...swarm.affinities, ...extraAffinities],
     });
     // Snapshot, decide and claim in one synchronous block: concurrent creates see each other's claims.
@@ -118,6 +121,7 @@ export async function createContainer(placer: Placer, create: CreateRequest): Pr
         (isConnectionError(err) || (err instanceof EngineHttpError && err.status >= 500))
       ) {
         retries++;
+        failed.add(engine.name);
         log.warn(
           `Create on ${engine.name} failed (${(err as Error).message}); retry ${retries} of ${placer.createRetry}`,
         );

@@ -8,6 +8,7 @@ import { binpack } from '../../strategies/binpack.js';
 import { loadStrategy } from '../../strategies/index.js';
 import { random } from '../../strategies/random.js';
 import { spread } from '../../strategies/spread.js';
+import { weight } from '../../strategies/weight.js';
 import { healthFilter } from '../../src/scheduler/filters/health.js';
 import { resourcesFilter } from '../../src/scheduler/filters/resources.js';
 import type { Strategy } from '../../src/scheduler/types.js';
@@ -24,6 +25,25 @@ describe.each(all.map((s) => [s.name, s] as const))('strategy %s', (_name, strat
         );
         const ranked = strategy.rank(nodes, request({ cpus: 1 }), { rng: seeded(seed), overcommit: 0.05 });
         expect(ranked.map((x) => x.name).sort()).toEqual(nodes.map((x) => x.name).sort());
+      }),
+    );
+  });
+
+  it('finds with best() a node that rank() could have put first', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 1000 }), (n, seed) => {
+        const nodes = Array.from({ length: n }, (_, i) => node(`n${i}`, { usedCpus: (i * seed) % 3, healthIndicator: 100 - ((i + seed) % 2) * 50 }));
+        const req = request({ cpus: 1 });
+        const ranked = strategy.rank(nodes, req, { rng: seeded(seed), overcommit: 0 });
+        const best = strategy.best?.(nodes, req, { rng: seeded(seed + 1), overcommit: 0 });
+        if (!best) return;
+        if (strategy.name === 'random') {
+          expect(nodes).toContain(best);
+          return;
+        }
+        const first = ranked[0];
+        const key = (x: typeof first) => (x ? `${weight(x, req, 0, strategy.name === 'spread' ? -10 : 10)}|${x.containers.length}` : '');
+        expect(key(best)).toBe(key(first));
       }),
     );
   });

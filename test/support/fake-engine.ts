@@ -35,6 +35,7 @@ export interface FakeEngineOptions {
   apiVersion?: string;
   minApiVersion?: string;
   images?: string[];
+  osType?: string;
 }
 
 const ZERO = '0001-01-01T00:00:00Z';
@@ -61,6 +62,8 @@ export class FakeEngine {
   port = 0;
   /** When set, every request is answered with this status (simulates a broken engine). */
   failWith: number | undefined;
+  /** The next N creates fail with a 500. */
+  failCreates = 0;
 
   constructor(readonly opts: FakeEngineOptions) {
     this.id = opts.id ?? `${hex(2).toUpperCase()}:${hex(2).toUpperCase()}:FAKE`;
@@ -302,7 +305,7 @@ export class FakeEngine {
         MemTotal: this.opts.memory ?? 2 * 1024 ** 3,
         Labels: this.opts.labels ?? [],
         Driver: 'overlay2',
-        OSType: 'linux',
+        OSType: this.opts.osType ?? 'linux',
         KernelVersion: '6.0-fake',
         OperatingSystem: 'FakeOS',
         ServerVersion: '20.10.24-fake',
@@ -319,6 +322,15 @@ export class FakeEngine {
     if (path === '/networks') return this.json(res, 200, []);
     if (path === '/volumes') return this.json(res, 200, { Volumes: [], Warnings: null });
     if (path === '/containers/json') return this.list(url, res);
+    if ((r = m(/^\/images\/(.+)\/json$/))) {
+      const img = this.findImage(decodeURIComponent(r[1] ?? ''));
+      if (!img) return this.json(res, 404, { message: `No such image: ${r[1]}` });
+      return this.json(res, 200, { Id: img.Id, RepoTags: img.RepoTags, Os: this.opts.osType ?? 'linux' });
+    }
+    if (path === '/containers/create' && method === 'POST' && this.failCreates > 0) {
+      this.failCreates--;
+      return this.json(res, 500, { message: 'fake engine: create failed' });
+    }
     if (path === '/containers/create' && method === 'POST') return this.create(url, req, res);
     if ((r = m(/^\/containers\/([^/]+)\/json$/))) {
       const c = this.find(r[1] ?? '');

@@ -1,0 +1,77 @@
+// Creating through the scheduler: image-affinity retry, swarm.createretry, the OS-type constraint, and
+// whether stopped containers keep their reservations.
+import { afterEach, expect, it } from 'vitest';
+import { fakeCluster, waitFor, type FakeCluster } from '../support/cluster.js';
+import { call } from '../support/http.js';
+
+let c: FakeCluster | undefined;
+afterEach(async () => {
+  await c?.stop();
+  c = undefined;
+});
+
+const nodeOf = async (base: string, id: string) => (await call<{ Node: { Name: string } }>(base, 'GET', `/containers/${id}/json`)).body.Node.Name;
+
+it('retries with image affinity when the chosen engine lacks the image, without keeping the affinity', async () => {
+  c = await fakeCluster([{ images: ['busybox:local'] }, { images: ['busybox:local', 'only:1'] }]);
+  for (let i = 0; i < 4; i++) {
+    const r = await call<{ Id: string }>(c.base, 'POST', `/containers/create?name=img${i}`, { Image: 'only:1' });
+    expect(r.status).toBe(201);
+    expect(await nodeOf(c.base, r.body.Id)).toBe('node-1');
+  }
+  const labels = (await call<{ Config: { Labels: Record<string, string> } }>(c.base, 'GET', '/containers/img0/json')).body.Config.Labels;
+  expect(labels['com.docker.swarm.affinities']).toBeUndefined();
+  const pinned = await call<{ message: string }>(c.base, 'POST', '/containers/create?name=img-pinned', { Image: 'only:1', Env: ['constraint:node==node-0'] });
+  expect(pinned.status).toBe(404);
+  expect(pinned.body.message).toBe('No such image: only:1');
+});
+
+it('retries a failed create elsewhere up to swarm.createretry times', async () => {
+  c = await fakeCluster([{}, {}], ['--cluster-opt', 'swarm.createretry=1']);
+  const [e0, e1] = c.engines;
+  if (!e0 || !e1) throw new Error('engines');
+  e0.failCreates = 100;
+  e1.failCreates = 0;
+  for (let i = 0; i < 4; i++) {
+    const r = await call<{ Id: string }>(c.base, 'POST', `/containers/create?name=retry${i}`, { Image: 'busybox:local' });
+    expect(r.status).toBe(201);
+  }
+  e1.failCreates = 100;
+  const both = await call<{ message: string }>(c.base, 'POST', '/containers/create?name=retry-fails', { Image: 'busybox:local' });
+  expect(both.status).toBe(500);
+  expect(both.body.message).toBe('fake engine: create failed');
+});
+
+it('without createretry the engine error reaches the client', async () => {
+  c = await fakeCluster([{}]);
+  const e0 = c.engines[0];
+  if (!e0) throw new Error('engine');
+  e0.failCreates = 1;
+  expect((await call(c.base, 'POST', '/containers/create', { Image: 'busybox:local' })).status).toBe(500);
+  expect((await call(c.base, 'POST', '/containers/create', { Image: 'busybox:local' })).status).toBe(201);
+});
+
+it('adds the OS-type constraint in a pool that mixes operating systems', async () => {
+  c = await fakeCluster([{ osType: 'windows', images: ['busybox:local'] }, { osType: 'linux', images: ['busybox:local'] }]);
+  for (let i = 0; i < 4; i++) {
+    const r = await call<{ Id: string }>(c.base, 'POST', `/containers/create?name=os${i}`, { Image: 'busybox:local' });
+    expect(await nodeOf(c.base, r.body.Id)).toBe('node-0');
+  }
+});
+
+it('does not reserve for stopped containers by default; swarm.reservestopped=true does, as classic', async () => {
+  const stopped = { Status: 'exited', Running: false, Paused: false, ExitCode: 0, StartedAt: '2026-01-01T00:00:00Z', FinishedAt: '2026-01-01T00:01:00Z' };
+  const reserved = async (extra: string[]) => {
+    c = await fakeCluster([{}], extra);
+    c.engines[0]?.addContainer('idle', { State: stopped, HostConfig: { Memory: 512 * 1024 * 1024 } });
+    const line = await waitFor('listed', async () => {
+      const info = await call<{ SystemStatus: [string, string][]; Containers: number }>(c?.base ?? '', 'GET', '/info');
+      return info.body.Containers === 1 ? info.body.SystemStatus.find(([k]) => k === '  └ Reserved Memory')?.[1] : undefined;
+    });
+    await c.stop();
+    c = undefined;
+    return line;
+  };
+  expect(await reserved([])).toBe('0 B / 2.1 GiB');
+  expect(await reserved(['--cluster-opt', 'swarm.reservestopped=true'])).toBe('512 MiB / 2.1 GiB');
+});
