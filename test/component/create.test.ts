@@ -10,18 +10,26 @@ afterEach(async () => {
   c = undefined;
 });
 
-const nodeOf = async (base: string, id: string) => (await call<{ Node: { Name: string } }>(base, 'GET', `/containers/${id}/json`)).body.Node.Name;
+const nodeOf = async (base: string, id: string) =>
+  (await call<{ Node: { Name: string } }>(base, 'GET', `/containers/${id}/json`)).body.Node.Name;
 
 it('retries with image affinity when the chosen engine lacks the image, without keeping the affinity', async () => {
   c = await fakeCluster([{ images: ['busybox:local'] }, { images: ['busybox:local', 'only:1'] }]);
   for (let i = 0; i < 4; i++) {
-    const r = await call<{ Id: string }>(c.base, 'POST', `/containers/create?name=img${i}`, { Image: 'only:1' });
+    const r = await call<{ Id: string }>(c.base, 'POST', `/containers/create?name=img${i}`, {
+      Image: 'only:1',
+    });
     expect(r.status).toBe(201);
     expect(await nodeOf(c.base, r.body.Id)).toBe('node-1');
   }
-  const labels = (await call<{ Config: { Labels: Record<string, string> } }>(c.base, 'GET', '/containers/img0/json')).body.Config.Labels;
+  const labels = (
+    await call<{ Config: { Labels: Record<string, string> } }>(c.base, 'GET', '/containers/img0/json')
+  ).body.Config.Labels;
   expect(labels['com.docker.swarm.affinities']).toBeUndefined();
-  const pinned = await call<{ message: string }>(c.base, 'POST', '/containers/create?name=img-pinned', { Image: 'only:1', Env: ['constraint:node==node-0'] });
+  const pinned = await call<{ message: string }>(c.base, 'POST', '/containers/create?name=img-pinned', {
+    Image: 'only:1',
+    Env: ['constraint:node==node-0'],
+  });
   expect(pinned.status).toBe(404);
   expect(pinned.body.message).toBe('No such image: only:1');
 });
@@ -33,11 +41,15 @@ it('retries a failed create elsewhere up to swarm.createretry times', async () =
   e0.failCreates = 100;
   e1.failCreates = 0;
   for (let i = 0; i < 4; i++) {
-    const r = await call<{ Id: string }>(c.base, 'POST', `/containers/create?name=retry${i}`, { Image: 'busybox:local' });
+    const r = await call<{ Id: string }>(c.base, 'POST', `/containers/create?name=retry${i}`, {
+      Image: 'busybox:local',
+    });
     expect(r.status).toBe(201);
   }
   e1.failCreates = 100;
-  const both = await call<{ message: string }>(c.base, 'POST', '/containers/create?name=retry-fails', { Image: 'busybox:local' });
+  const both = await call<{ message: string }>(c.base, 'POST', '/containers/create?name=retry-fails', {
+    Image: 'busybox:local',
+  });
   expect(both.status).toBe(500);
   expect(both.body.message).toBe('fake engine: create failed');
 });
@@ -52,21 +64,39 @@ it('without createretry the engine error reaches the client', async () => {
 });
 
 it('adds the OS-type constraint in a pool that mixes operating systems', async () => {
-  c = await fakeCluster([{ osType: 'windows', images: ['busybox:local'] }, { osType: 'linux', images: ['busybox:local'] }]);
+  c = await fakeCluster([
+    { osType: 'windows', images: ['busybox:local'] },
+    { osType: 'linux', images: ['busybox:local'] },
+  ]);
   for (let i = 0; i < 4; i++) {
-    const r = await call<{ Id: string }>(c.base, 'POST', `/containers/create?name=os${i}`, { Image: 'busybox:local' });
+    const r = await call<{ Id: string }>(c.base, 'POST', `/containers/create?name=os${i}`, {
+      Image: 'busybox:local',
+    });
     expect(await nodeOf(c.base, r.body.Id)).toBe('node-0');
   }
 });
 
 it('does not reserve for stopped containers by default; swarm.reservestopped=true does, as classic', async () => {
-  const stopped = { Status: 'exited', Running: false, Paused: false, ExitCode: 0, StartedAt: '2026-01-01T00:00:00Z', FinishedAt: '2026-01-01T00:01:00Z' };
+  const stopped = {
+    Status: 'exited',
+    Running: false,
+    Paused: false,
+    ExitCode: 0,
+    StartedAt: '2026-01-01T00:00:00Z',
+    FinishedAt: '2026-01-01T00:01:00Z',
+  };
   const reserved = async (extra: string[]) => {
     c = await fakeCluster([{}], extra);
     c.engines[0]?.addContainer('idle', { State: stopped, HostConfig: { Memory: 512 * 1024 * 1024 } });
     const line = await waitFor('listed', async () => {
-      const info = await call<{ SystemStatus: [string, string][]; Containers: number }>(c?.base ?? '', 'GET', '/info');
-      return info.body.Containers === 1 ? info.body.SystemStatus.find(([k]) => k === '  └ Reserved Memory')?.[1] : undefined;
+      const info = await call<{ SystemStatus: [string, string][]; Containers: number }>(
+        c?.base ?? '',
+        'GET',
+        '/info',
+      );
+      return info.body.Containers === 1
+        ? info.body.SystemStatus.find(([k]) => k === '  └ Reserved Memory')?.[1]
+        : undefined;
     });
     await c.stop();
     c = undefined;

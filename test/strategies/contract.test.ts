@@ -32,7 +32,9 @@ describe.each(all.map((s) => [s.name, s] as const))('strategy %s', (_name, strat
   it('finds with best() a node that rank() could have put first', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 1000 }), (n, seed) => {
-        const nodes = Array.from({ length: n }, (_, i) => node(`n${i}`, { usedCpus: (i * seed) % 3, healthIndicator: 100 - ((i + seed) % 2) * 50 }));
+        const nodes = Array.from({ length: n }, (_, i) =>
+          node(`n${i}`, { usedCpus: (i * seed) % 3, healthIndicator: 100 - ((i + seed) % 2) * 50 }),
+        );
         const req = request({ cpus: 1 });
         const ranked = strategy.rank(nodes, req, { rng: seeded(seed), overcommit: 0 });
         const best = strategy.best?.(nodes, req, { rng: seeded(seed + 1), overcommit: 0 });
@@ -42,7 +44,8 @@ describe.each(all.map((s) => [s.name, s] as const))('strategy %s', (_name, strat
           return;
         }
         const first = ranked[0];
-        const key = (x: typeof first) => (x ? `${weight(x, req, 0, strategy.name === 'spread' ? -10 : 10)}|${x.containers.length}` : '');
+        const key = (x: typeof first) =>
+          x ? `${weight(x, req, 0, strategy.name === 'spread' ? -10 : 10)}|${x.containers.length}` : '';
         expect(key(best)).toBe(key(first));
       }),
     );
