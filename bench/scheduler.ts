@@ -1,4 +1,5 @@
 // (a) The pure scheduler at 1,000 and 5,000 nodes of 30 containers, with constraint, affinity and port
+import { DEFAULT_FILTERS } from '../src/config/manage.js';
 // filters active: decisions per second and decision-time percentiles, placing one container after another.
 import { parseExpr } from '../src/scheduler/expr.js';
 import { filtersByName } from '../src/scheduler/filters/index.js';
@@ -73,18 +74,7 @@ export function benchScheduler(
   perNode = 30,
 ): SchedulerBenchResult {
   const sched: Scheduler = {
-    filters: [
-      ...filtersByName([
-        'health',
-        'port',
-        'containerslots',
-        'dependency',
-        'affinity',
-        'constraint',
-        'whitelist',
-      ]),
-      resourcesFilter(0.05),
-    ],
+    filters: [...filtersByName(DEFAULT_FILTERS), resourcesFilter(0.05)],
     strategy: spread,
   };
   let nodes = Array.from({ length: nodeCount }, (_, i) => node(i, perNode));

@@ -3,6 +3,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type { RequestOptions } from '../engine/client.js';
 import type { Engine } from '../engine/engine.js';
 import type { RequestContext } from './context.js';
 import { EngineHttpError } from '../errors.js';
@@ -53,16 +54,26 @@ export interface ForwardOptions {
   body?: string | Buffer;
 }
 
-function prepare(
-  ctx: RequestContext,
-  opts: ForwardOptions,
-): { headers: Record<string, string | string[]>; body: string | Buffer | Readable | null } {
+/** The client's request, as it goes to this engine: same method, headers and body, the engine's version. */
+function upstreamRequest(ctx: RequestContext, engine: Engine, opts: ForwardOptions): RequestOptions {
   const headers = requestHeaders(ctx.req.headers);
+  let body: string | Buffer | Readable | null = null;
   if (opts.body !== undefined) {
     headers['content-length'] = String(Buffer.byteLength(opts.body));
-    return { headers, body: opts.body };
+    body = opts.body;
+  } else if (hasBody(ctx)) {
+    body = ctx.req;
   }
-  return { headers, body: hasBody(ctx) ? ctx.req : null };
+  return {
+    method: ctx.method,
+    path: opts.path ?? ctx.path,
+    query: opts.query ?? ctx.rawQuery,
+    version: engine.versionFor(ctx.version),
+    headers,
+    body,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  };
 }
 
 /** Sends the client's request to the engine and returns the engine's answer (body not yet read). */
@@ -71,18 +82,8 @@ export async function send(
   engine: Engine,
   opts: ForwardOptions = {},
 ): Promise<Dispatcher.ResponseData> {
-  const { headers, body } = prepare(ctx, opts);
   try {
-    const res = await engine.client.request({
-      method: ctx.method,
-      path: opts.path ?? ctx.path,
-      query: opts.query ?? ctx.rawQuery,
-      version: engine.versionFor(ctx.version),
-      headers,
-      body,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+    const res = await engine.client.request(upstreamRequest(ctx, engine, opts));
     engine.reportSuccess();
     return res;
   } catch (err) {
@@ -96,29 +97,16 @@ export async function send(
  * writes into the response directly; a client that leaves destroys the response, which aborts upstream.
  */
 export async function forward(ctx: RequestContext, engine: Engine, opts: ForwardOptions = {}): Promise<void> {
-  const { headers, body } = prepare(ctx, opts);
   const { res } = ctx;
   try {
-    await engine.client.stream(
-      {
-        method: ctx.method,
-        path: opts.path ?? ctx.path,
-        query: opts.query ?? ctx.rawQuery,
-        version: engine.versionFor(ctx.version),
-        headers,
-        body,
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      },
-      (statusCode, upstreamHeaders) => {
-        engine.reportSuccess();
-        res.writeHead(statusCode, { ...baseHeaders(), ...responseHeaders(upstreamHeaders) });
-        // A streamed answer (no length: wait, logs -f, stats…) has its headers sent at once: `docker run`
-        // waits for the /wait headers before it starts the container. A sized one goes out with its body.
-        if (upstreamHeaders['content-length'] === undefined) res.flushHeaders();
-        return res;
-      },
-    );
+    await engine.client.stream(upstreamRequest(ctx, engine, opts), (statusCode, upstreamHeaders) => {
+      engine.reportSuccess();
+      res.writeHead(statusCode, { ...baseHeaders(), ...responseHeaders(upstreamHeaders) });
+      // A streamed answer (no length: wait, logs -f, stats…) has its headers sent at once: `docker run`
+      // waits for the /wait headers before it starts the container. A sized one goes out with its body.
+      if (upstreamHeaders['content-length'] === undefined) res.flushHeaders();
+      return res;
+    });
   } catch (err) {
     if (!res.headersSent) {
       engine.reportError(err);

@@ -49,26 +49,34 @@ export class EngineClient {
     return version ? `/v${version}${path}` : path;
   }
 
-  /** A raw request; the response body must be consumed or destroyed by the caller. */
-  async request(opts: RequestOptions): Promise<Dispatcher.ResponseData> {
+  /** undici's options for a call: the version-prefixed path with its query, and the timeouts. */
+  private dispatchOptions(opts: RequestOptions): Dispatcher.RequestOptions {
     let path = this.pathFor(opts.path, opts.version);
     if (opts.query !== undefined) {
       const q = typeof opts.query === 'string' ? opts.query : encodeQuery(opts.query);
       if (q) path += `?${q}`;
     }
+    return {
+      method: opts.method,
+      path,
+      headers: opts.headers,
+      body: opts.body ?? null,
+      signal: opts.signal,
+      headersTimeout: opts.headersTimeout ?? DEFAULT_TIMEOUT_MS,
+      bodyTimeout: opts.bodyTimeout ?? 0,
+    };
+  }
+
+  private unreachable(err: unknown): unknown {
+    return isConnectionError(err) ? new EngineUnreachableError(this.endpoint.addr, err) : err;
+  }
+
+  /** A raw request; the response body must be consumed or destroyed by the caller. */
+  async request(opts: RequestOptions): Promise<Dispatcher.ResponseData> {
     try {
-      return await this.pool.request({
-        method: opts.method,
-        path,
-        headers: opts.headers,
-        body: opts.body ?? null,
-        signal: opts.signal,
-        headersTimeout: opts.headersTimeout ?? DEFAULT_TIMEOUT_MS,
-        bodyTimeout: opts.bodyTimeout ?? 0,
-      });
+      return await this.pool.request(this.dispatchOptions(opts));
     } catch (err) {
-      if (isConnectionError(err)) throw new EngineUnreachableError(this.endpoint.addr, err);
-      throw err;
+      throw this.unreachable(err);
     }
   }
 
@@ -80,27 +88,12 @@ export class EngineClient {
     opts: RequestOptions,
     factory: (statusCode: number, headers: Dispatcher.ResponseData['headers']) => Writable,
   ): Promise<void> {
-    let path = this.pathFor(opts.path, opts.version);
-    if (opts.query !== undefined) {
-      const q = typeof opts.query === 'string' ? opts.query : encodeQuery(opts.query);
-      if (q) path += `?${q}`;
-    }
     try {
-      await this.pool.stream(
-        {
-          method: opts.method,
-          path,
-          headers: opts.headers,
-          body: opts.body ?? null,
-          signal: opts.signal,
-          headersTimeout: opts.headersTimeout ?? DEFAULT_TIMEOUT_MS,
-          bodyTimeout: opts.bodyTimeout ?? 0,
-        },
-        ({ statusCode, headers }) => factory(statusCode, headers),
+      await this.pool.stream(this.dispatchOptions(opts), ({ statusCode, headers }) =>
+        factory(statusCode, headers),
       );
     } catch (err) {
-      if (isConnectionError(err)) throw new EngineUnreachableError(this.endpoint.addr, err);
-      throw err;
+      throw this.unreachable(err);
     }
   }
 

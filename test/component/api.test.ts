@@ -1,6 +1,7 @@
 // The API front over real sockets, in front of fake engines that speak Docker's HTTP API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeCluster, waitFor, type FakeCluster } from '../support/cluster.js';
+import { runningState } from '../support/fake-engine.js';
 import { call, demux, readAll, upgrade } from '../support/http.js';
 
 interface Summary {
@@ -206,14 +207,7 @@ describe('containers', () => {
     const engine = c.engines[1];
     if (!engine) throw new Error('no engine');
     engine.addContainer('direct1', {
-      State: {
-        Status: 'running',
-        Running: true,
-        Paused: false,
-        ExitCode: 0,
-        StartedAt: new Date().toISOString(),
-        FinishedAt: '0001-01-01T00:00:00Z',
-      },
+      State: runningState(),
     });
     const t0 = Date.now();
     await waitFor('direct1 listed', async () =>

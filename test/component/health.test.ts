@@ -1,6 +1,7 @@
 // Engines that die and come back: states, hidden containers, Host Down, cluster events, other engines unaffected.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fakeCluster, waitFor, type FakeCluster } from '../support/cluster.js';
+import { runningState } from '../support/fake-engine.js';
 import { call } from '../support/http.js';
 
 interface Summary {
@@ -26,14 +27,7 @@ it('flags a dead engine Unhealthy, shows its containers as Host Down, and takes 
   const [e0, e1] = c.engines;
   if (!e0 || !e1) throw new Error('engines');
   e1.addContainer('victim', {
-    State: {
-      Status: 'running',
-      Running: true,
-      Paused: false,
-      ExitCode: 0,
-      StartedAt: new Date().toISOString(),
-      FinishedAt: '0001-01-01T00:00:00Z',
-    },
+    State: runningState(),
   });
   await waitFor(
     'victim listed',

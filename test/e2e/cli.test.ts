@@ -3,31 +3,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cleanEngines,
-  docker,
-  dockerTty,
-  engineHost,
-  normalise,
-  startShoal,
-  until,
-  type Shoal,
-} from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { docker, dockerTty, engineHost, normalise, until, useShoal } from './support.js';
 
-let shoal: Shoal;
-let S: string;
+let S = '';
 const D = () => engineHost(0);
 
-beforeAll(async () => {
-  await cleanEngines();
-  shoal = await startShoal();
-  S = shoal.host;
-});
-afterAll(async () => {
-  await shoal?.stop();
-  await cleanEngines();
-});
+useShoal((s) => (S = s.host));
 
 /**
  * Runs the same command through Shoal and against node-0 directly. node-0 is also in the cluster, so a

@@ -1,20 +1,11 @@
 // An engine that dies and comes back, and bad input: Shoal keeps serving the rest all along.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { labStartNode, labStopNode } from '../../src/lab/lab.js';
-import { cleanEngines, docker, engineHost, lab, startShoal, until, type Shoal } from './support.js';
+import { docker, engineHost, lab, until, useShoal } from './support.js';
 
-let shoal: Shoal;
-let S: string;
+let S = '';
 
-beforeAll(async () => {
-  await cleanEngines();
-  shoal = await startShoal();
-  S = shoal.host;
-});
-afterAll(async () => {
-  await shoal?.stop();
-  await cleanEngines();
-});
+useShoal((s) => (S = s.host));
 
 function statusOf(info: string, node: string): string | undefined {
   const block = info.split(`  ${node}: `)[1] ?? '';

@@ -1,21 +1,12 @@
 // Rescheduling: containers with reschedule:on-node-failure move when their engine stops, keep their name
 // and swarm ID, and their stale copy is removed when the engine returns.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { labStartNode, labStopNode } from '../../src/lab/lab.js';
-import { cleanEngines, docker, engineHost, lab, startShoal, until, type Shoal } from './support.js';
+import { docker, engineHost, lab, until, useShoal } from './support.js';
 
-let shoal: Shoal;
-let S: string;
+let S = '';
 
-beforeAll(async () => {
-  await cleanEngines();
-  shoal = await startShoal();
-  S = shoal.host;
-});
-afterAll(async () => {
-  await shoal?.stop();
-  await cleanEngines();
-});
+useShoal((s) => (S = s.host));
 
 const nodeOf = async (name: string) =>
   (await docker(S, ['inspect', '--format', '{{.Node.Name}} {{.State.Status}}', name])).stdout.trim();

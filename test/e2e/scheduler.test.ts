@@ -1,22 +1,13 @@
 // Scheduling on 3 real engines with labels (node-0 ssd/a, node-1 disk/b, node-2 ssd/c/20 slots), through
 // the real Docker CLI: constraints, affinities, dependencies, ports, slots, resources, strategies.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cleanEngines, docker, engineHost, startShoal, type Shoal } from './support.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cleanEngines, docker, engineHost, startShoal, useShoal } from './support.js';
 import { E2E_SLOTS } from './lab-config.js';
 
-let shoal: Shoal;
-let S: string;
+let S = '';
 let seq = 0;
 
-beforeAll(async () => {
-  await cleanEngines();
-  shoal = await startShoal();
-  S = shoal.host;
-});
-afterAll(async () => {
-  await shoal?.stop();
-  await cleanEngines();
-});
+useShoal((s) => (S = s.host));
 
 /** `docker run -d` through Shoal; returns the node it landed on (or the error). */
 async function run(

@@ -1,5 +1,7 @@
 // E2E helpers: the lab's engines, a Shoal manager in front of them, and the real Docker CLI.
 import { execFile, spawn } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
+import { waitFor } from '../support/wait.js';
 import { setLogSink } from '../../src/log.js';
 import { parseManageArgs } from '../../src/config/manage.js';
 import { readLab } from '../../src/lab/lab.js';
@@ -103,18 +105,30 @@ export function engineHost(i: number): string {
   return `unix://${node.socket}`;
 }
 
-export async function until<T>(
+/** Polls every 100 ms (real engines take their time). */
+export function until<T>(
   what: string,
   fn: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 15_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return waitFor(what, fn, timeoutMs, 100);
+}
+
+/**
+ * A test file's manager: engines cleaned and Shoal started before its tests, stopped and cleaned after.
+ * `ready` receives it (tests keep its host in a variable).
+ */
+export function useShoal(ready: (s: Shoal) => void, extra: string[] = []): void {
+  let shoal: Shoal | undefined;
+  beforeAll(async () => {
+    await cleanEngines();
+    shoal = await startShoal(extra);
+    ready(shoal);
+  });
+  afterAll(async () => {
+    await shoal?.stop();
+    await cleanEngines();
+  });
 }
 
 /** Removes every container on every lab engine (directly), so each test file starts clean. */

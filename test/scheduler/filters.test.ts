@@ -1,4 +1,5 @@
 // Every filter against node snapshots, and the message when nothing fits.
+import { DEFAULT_FILTERS } from '../../src/config/manage.js';
 import { describe, expect, it } from 'vitest';
 import { parseExpr } from '../../src/scheduler/expr.js';
 import { filtersByName } from '../../src/scheduler/filters/index.js';
@@ -163,15 +164,7 @@ describe('whitelist', () => {
 
 describe('when nothing fits', () => {
   const sched = {
-    filters: filtersByName([
-      'health',
-      'port',
-      'containerslots',
-      'dependency',
-      'affinity',
-      'constraint',
-      'whitelist',
-    ]),
+    filters: filtersByName(DEFAULT_FILTERS),
     strategy: spread,
   };
   const ctx = { rng: seeded(), overcommit: 0.05 };

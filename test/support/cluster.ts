@@ -3,6 +3,9 @@ import { parseManageArgs } from '../../src/config/manage.js';
 import { setLogSink } from '../../src/log.js';
 import { startManager, type Manager } from '../../src/main.js';
 import { FakeEngine, type FakeEngineOptions } from './fake-engine.js';
+import { waitFor } from './wait.js';
+
+export { waitFor };
 
 export interface FakeCluster {
   engines: FakeEngine[];
@@ -10,20 +13,6 @@ export interface FakeCluster {
   /** http://127.0.0.1:PORT */
   base: string;
   stop(): Promise<void>;
-}
-
-export async function waitFor<T>(
-  what: string,
-  fn: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 export async function fakeCluster(

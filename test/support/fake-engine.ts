@@ -40,6 +40,18 @@ export interface FakeEngineOptions {
 
 const ZERO = '0001-01-01T00:00:00Z';
 
+/** The State of a container started just now (for containers added straight to an engine). */
+export function runningState(): FakeContainer['State'] {
+  return {
+    Status: 'running',
+    Running: true,
+    Paused: false,
+    ExitCode: 0,
+    StartedAt: new Date().toISOString(),
+    FinishedAt: ZERO,
+  };
+}
+
 function hex(n: number): string {
   return randomBytes(n).toString('hex');
 }

@@ -1,6 +1,6 @@
 // A simulated engine farm: many fake engines in one process, each on its own loopback port, pre-filled
 // with containers. Used by the component tests and, as a separate process, by the scale benchmark.
-import { FakeEngine } from './fake-engine.js';
+import { FakeEngine, runningState } from './fake-engine.js';
 
 export interface FarmOptions {
   engines: number;
@@ -35,14 +35,7 @@ export async function startFarm(opts: FarmOptions): Promise<Farm> {
   // Start in batches: thousands of listen() calls at once only compete with each other.
   for (let i = 0; i < engines.length; i += 200)
     await Promise.all(engines.slice(i, i + 200).map((e) => e.start()));
-  const running = {
-    Status: 'running',
-    Running: true,
-    Paused: false,
-    ExitCode: 0,
-    StartedAt: new Date().toISOString(),
-    FinishedAt: '0001-01-01T00:00:00Z',
-  };
+  const running = runningState();
   engines.forEach((e, i) => {
     for (let k = 0; k < opts.containersPerEngine; k++) {
       e.addContainer(`c-${i}-${k}`, {
