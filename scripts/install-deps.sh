@@ -4,7 +4,7 @@
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then echo "install-deps: run as root" >&2; exit 1; fi
 need=()
-for pkg in docker.io busybox-static iproute2 iptables curl util-linux tar docker-compose; do
+for pkg in docker.io busybox-static iproute2 iptables curl util-linux tar docker-compose docker-registry; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

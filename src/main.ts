@@ -8,6 +8,8 @@ import { EventHub } from './events/hub.js';
 import { log, setLogLevel } from './log.js';
 import { Pool } from './pool/pool.js';
 import { Rescheduler } from './pool/reschedule.js';
+import { clusterNetworks } from './pool/cluster-networks.js';
+import { addMissingParts } from './pool/network-create.js';
 import { filtersByName } from './scheduler/filters/index.js';
 import { resourcesFilter } from './scheduler/filters/resources.js';
 import type { Scheduler } from './scheduler/schedule.js';
@@ -58,10 +60,16 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     filterNames: names,
     rng: opts.rng ?? Math.random,
     cors: config.cors,
+    networkPool: config.networkPool,
     role: () => ({ role: 'primary' }),
   };
   const rescheduler = new Rescheduler(deps);
   pool.onTransition((engine, what) => rescheduler.onTransition(engine, what));
+  // An engine that joins (or comes back) gets its part of every cluster network.
+  pool.onTransition((engine, what) => {
+    if (what !== 'engine_disconnect')
+      void addMissingParts(pool, engine, clusterNetworks(pool).values(), config.networkPool);
+  });
   const server = new ApiServer(deps);
   try {
     await server.listen(config.hosts);

@@ -15,6 +15,8 @@ export interface ApiDeps {
   readonly filterNames: readonly string[];
   readonly rng: () => number;
   readonly cors: boolean;
+  /** --network-pool: where cluster networks get their per-engine subnets. */
+  readonly networkPool: string;
   /** "primary" or "replica" (with the primary's address). */
   role(): { role: 'primary' } | { role: 'replica'; primary: string };
 }

@@ -6,7 +6,11 @@ import { changeState, execCreate, passthrough } from './handlers/container-ops.j
 import * as containers from './handlers/containers.js';
 import { events } from './handlers/events.js';
 import { execPassthrough } from './handlers/exec.js';
-import { imagePassthrough } from './handlers/images.js';
+import { build } from './handlers/build.js';
+import { createImage, loadImages } from './handlers/image-transfer.js';
+import * as images from './handlers/images.js';
+import * as networks from './handlers/networks.js';
+import * as volumes from './handlers/volumes.js';
 import { info, ping, version } from './handlers/system.js';
 import { Router, type Handler } from './router.js';
 
@@ -14,36 +18,10 @@ type DepsHandler = (deps: ApiDeps, ctx: RequestContext) => Promise<void> | void;
 
 /** Endpoints of the Docker API that later work will fill in; until then they say so, by name. */
 const NOT_YET: [string, string][] = [
-  ['GET', '/images/json'],
-  ['POST', '/images/create'],
-  ['POST', '/images/load'],
-  ['GET', '/images/get'],
-  ['GET', '/images/search'],
-  ['POST', '/images/prune'],
-  ['GET', '/images/{name:.*}/get'],
-  ['POST', '/images/{name:.*}/push'],
-  ['POST', '/images/{name:.*}/tag'],
-  ['DELETE', '/images/{name:.*}'],
-  ['POST', '/commit'],
-  ['POST', '/build'],
+  ['GET', '/system/df'],
   ['POST', '/build/prune'],
   ['POST', '/build/cancel'],
   ['POST', '/session'],
-  ['GET', '/distribution/{name:.*}/json'],
-  ['POST', '/auth'],
-  ['GET', '/system/df'],
-  ['GET', '/networks'],
-  ['GET', '/networks/{id}'],
-  ['POST', '/networks/create'],
-  ['POST', '/networks/prune'],
-  ['POST', '/networks/{id}/connect'],
-  ['POST', '/networks/{id}/disconnect'],
-  ['DELETE', '/networks/{id}'],
-  ['GET', '/volumes'],
-  ['GET', '/volumes/{name}'],
-  ['POST', '/volumes/create'],
-  ['POST', '/volumes/prune'],
-  ['DELETE', '/volumes/{name}'],
   ['GET', '/swarm'],
   ['POST', '/swarm/init'],
   ['POST', '/swarm/join'],
@@ -99,8 +77,35 @@ export function buildRouter(deps: ApiDeps): Router {
   on('POST', '/exec/{id}/start', execPassthrough('/start'));
   on('POST', '/exec/{id}/resize', execPassthrough('/resize'));
   on('GET', '/exec/{id}/json', execPassthrough('/json'));
-  on('GET', '/images/{name:.*}/json', imagePassthrough('/json'));
-  on('GET', '/images/{name:.*}/history', imagePassthrough('/history'));
+  on('GET', '/images/json', images.list);
+  on('POST', '/images/create', createImage);
+  on('POST', '/images/load', loadImages);
+  on('GET', '/images/get', images.save);
+  on('GET', '/images/search', images.anyEngine);
+  on('POST', '/images/prune', images.prune);
+  on('POST', '/auth', images.anyEngine);
+  on('GET', '/distribution/{name:.*}/json', images.anyEngine);
+  on('POST', '/commit', images.commit);
+  on('POST', '/build', build);
+  on('GET', '/images/{name:.*}/json', images.imagePassthrough('/json'));
+  on('GET', '/images/{name:.*}/history', images.imagePassthrough('/history'));
+  on('GET', '/images/{name:.*}/get', images.imagePassthrough('/get'));
+  on('POST', '/images/{name:.*}/push', images.push);
+  on('POST', '/images/{name:.*}/tag', images.tag);
+  on('DELETE', '/images/{name:.*}', images.remove);
+  on('GET', '/networks', networks.list);
+  on('POST', '/networks/create', networks.create);
+  on('POST', '/networks/prune', networks.prune);
+  // Network references may be `<node>/<name>`: the slash is part of the ID.
+  on('POST', '/networks/{id:.*}/connect', networks.attach('connect'));
+  on('POST', '/networks/{id:.*}/disconnect', networks.attach('disconnect'));
+  on('GET', '/networks/{id:.*}', networks.inspect);
+  on('DELETE', '/networks/{id:.*}', networks.remove);
+  on('GET', '/volumes', volumes.list);
+  on('POST', '/volumes/create', volumes.create);
+  on('POST', '/volumes/prune', volumes.prune);
+  on('GET', '/volumes/{name:.*}', volumes.inspect);
+  on('DELETE', '/volumes/{name:.*}', volumes.remove);
   for (const [method, pattern] of NOT_YET) r.add(method, pattern, notYet(method, pattern));
   return r;
 }

@@ -77,6 +77,12 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   { name: 'discovery-opt', kind: 'list', default: [], usage: 'discovery options' },
   {
+    name: 'network-pool',
+    kind: 'string',
+    default: '10.192.0.0/12',
+    usage: "where cluster networks get each engine's /24 (unless the engine has a shoal.network-pool label)",
+  },
+  {
     name: 'api-enable-cors',
     aliases: ['cors'],
     kind: 'bool',
@@ -133,6 +139,7 @@ export interface ManageConfig {
   clusterOpts: Record<string, string>;
   discovery: string;
   discoveryOpts: Record<string, string>;
+  networkPool: string;
   cors: boolean;
   refreshOnNodeFilter: boolean;
   containerNameRefreshFilter: string;
@@ -187,6 +194,7 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
     clusterOpts,
     discovery,
     discoveryOpts: keyValues(list(v, 'discovery-opt'), '--discovery-opt'),
+    networkPool: networkPoolOf(str(v, 'network-pool')),
     cors: bool(v, 'api-enable-cors'),
     refreshOnNodeFilter: bool(v, 'refresh-on-node-filter'),
     containerNameRefreshFilter: str(v, 'container-name-refresh-filter'),
@@ -239,6 +247,16 @@ function createRetryOf(opts: Record<string, string>): number {
   const n = Number(raw);
   if (n < 0) throw new UsageError(`swarm.createretry can not be negative, ${n} is invalid`);
   return n;
+}
+
+function networkPoolOf(text: string): string {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 24) {
+    throw new UsageError(
+      `invalid --network-pool ${JSON.stringify(text)}: expected an IPv4 subnet of /24 or larger`,
+    );
+  }
+  return text;
 }
 
 function reserveStoppedOf(opts: Record<string, string>): boolean {

@@ -17,6 +17,17 @@ export interface NetworkSummary {
   Name: string;
   Driver: string;
   Scope: string;
+  Labels?: Record<string, string> | null;
+  Options?: Record<string, string> | null;
+  Internal?: boolean;
+  Attachable?: boolean;
+  EnableIPv6?: boolean;
+  IPAM?: {
+    Driver?: string;
+    Options?: Record<string, string> | null;
+    Config?: { Subnet?: string; Gateway?: string }[] | null;
+  };
+  Containers?: Record<string, unknown> | null;
   [key: string]: unknown;
 }
 

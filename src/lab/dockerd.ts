@@ -38,6 +38,9 @@ export function dockerdArgs(node: LabNode, opts: DockerdOptions = {}): string[] 
     '--default-address-pool',
     `base=${node.addressPool},size=24`,
     ...node.labels.flatMap((l) => ['--label', l]),
+    // The lab's registry (shoal lab, tests) runs on the host side of the lab network, over plain HTTP.
+    '--insecure-registry',
+    `${node.ip.replace(/\.\d+$/, '.1')}:5000`,
     ...(opts.extraArgs ?? []),
   ];
 }

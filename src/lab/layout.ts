@@ -19,6 +19,8 @@ export interface LabNode {
   /** The node's container subnet (for routes between nodes). */
   bridgeSubnet: string;
   addressPool: string;
+  /** Where this node's parts of Shoal cluster networks come from (routed to it from every other node). */
+  clusterPool: string;
   labels: string[];
 }
 
@@ -66,7 +68,11 @@ export function labLayout(
       bip: `198.19.${i}.1/24`,
       bridgeSubnet: `198.19.${i}.0/24`,
       addressPool: `198.19.${128 + 8 * i}.0/21`,
-      labels: labels.length > 0 ? (labels[i % labels.length] ?? []) : defaultLabels(i),
+      clusterPool: `198.19.${64 + 4 * i}.0/22`,
+      labels: [
+        ...(labels.length > 0 ? (labels[i % labels.length] ?? []) : defaultLabels(i)),
+        `shoal.network-pool=198.19.${64 + 4 * i}.0/22`,
+      ],
     });
   }
   return {

@@ -40,6 +40,7 @@ export async function routeBetweenNodes(lab: LabLayout): Promise<void> {
     for (const other of lab.nodes) {
       if (other === node) continue;
       await ip(['-n', node.netns, 'route', 'replace', other.bridgeSubnet, 'via', other.ip]);
+      await ip(['-n', node.netns, 'route', 'replace', other.clusterPool, 'via', other.ip]);
     }
     await inNetns(node.netns, 'iptables', [
       '-I',

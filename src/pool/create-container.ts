@@ -9,6 +9,7 @@ import { parseExpr, type Expr } from '../scheduler/expr.js';
 import { pendingContainer, placementRequest } from '../scheduler/request.js';
 import { schedule, type Scheduler } from '../scheduler/schedule.js';
 import { extractSwarmConfig, SwarmConfigError, type SwarmConfig } from '../scheduler/swarm-config.js';
+import { resolveNetworks } from './network-refs.js';
 import { osConstraint } from './os-type.js';
 import type { Pool } from './pool.js';
 
@@ -72,8 +73,11 @@ export async function createContainer(placer: Placer, create: CreateRequest): Pr
   const extraAffinities: Expr[] = [];
   const os = await osConstraint(pool, swarm, create.body);
   if (os) extraConstraints.push(os);
+  const onNetwork = resolveNetworks(pool, create.body);
+  if (onNetwork) extraConstraints.push(onNetwork);
   let retries = 0;
   let imageRetried = false;
+  let pulled = false;
   /** Engines a create already failed on: a retry goes elsewhere when it can (soft, so a pool of one still retries). */
   const failed = new Set<string>();
   for (;;) {
@@ -116,6 +120,21 @@ export async function createContainer(placer: Placer, create: CreateRequest): Pr
           continue;
         }
       }
+      // No engine has it: pull it on the chosen one, with the client's credentials, and create again.
+      if (
+        !pulled &&
+        err instanceof EngineHttpError &&
+        err.status === 404 &&
+        NO_SUCH_IMAGE.test(err.message) &&
+        image
+      ) {
+        pulled = true;
+        if (await pullOn(engine, image, create.headers)) {
+          failed.clear();
+          extraConstraints.push(parseExpr(`node==${engine.name}`));
+          continue;
+        }
+      }
       if (
         retries < placer.createRetry &&
         (isConnectionError(err) || (err instanceof EngineHttpError && err.status >= 500))
@@ -131,6 +150,34 @@ export async function createContainer(placer: Placer, create: CreateRequest): Pr
     } finally {
       release();
     }
+  }
+}
+
+/** Pulls an image on one engine; true when it arrived. */
+async function pullOn(engine: Engine, image: string, headers: Record<string, string>): Promise<boolean> {
+  const at = image.lastIndexOf('@');
+  const colon = image.lastIndexOf(':');
+  const [fromImage, tag] =
+    at > 0
+      ? [image.slice(0, at), image.slice(at + 1)]
+      : colon > image.lastIndexOf('/')
+        ? [image.slice(0, colon), image.slice(colon + 1)]
+        : [image, 'latest'];
+  try {
+    log.info(`Pulling ${image} on ${engine.name} for a create`);
+    const res = await engine.client.request({
+      method: 'POST',
+      path: '/images/create',
+      query: { fromImage, tag },
+      headers: headers['x-registry-auth'] ? { 'x-registry-auth': headers['x-registry-auth'] } : {},
+      headersTimeout: 0,
+    });
+    const text = await res.body.text();
+    await engine.lists.refresh('images').catch(() => undefined);
+    return res.statusCode < 400 && !text.includes('"error"');
+  } catch (err) {
+    engine.reportError(err);
+    return false;
   }
 }
 

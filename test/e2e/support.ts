@@ -87,6 +87,31 @@ export function docker(
   });
 }
 
+/** Runs Debian's docker-compose 1.29.2 against a host, in a Compose example's folder. */
+export function compose(host: string, dir: string, args: string[], timeoutMs = 120_000): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      'docker-compose',
+      args,
+      {
+        cwd: dir,
+        env: { ...process.env, DOCKER_HOST: host, COMPOSE_INTERACTIVE_NO_CLI: '1' },
+        timeout: timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+        encoding: 'buffer',
+      },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 1
+          : 0;
+        resolve({ stdout: stdout.toString('utf8'), stderr: stderr.toString(), code, raw: stdout });
+      },
+    );
+  });
+}
+
 /** Runs the CLI under a pseudo-terminal (util-linux `script`), for -t. */
 export function dockerTty(host: string, args: string[]): Promise<Run> {
   return new Promise((resolve) => {

@@ -1,0 +1,193 @@
+// Network endpoints: cluster networks (one name, a part on every engine) and each engine's own networks
+// (built-ins and `<node>/<name>` ones, listed as `<node>/<name>`).
+import { FilterArgs } from '../../docker/filters.js';
+import type { Engine } from '../../engine/engine.js';
+import type { NetworkSummary } from '../../engine/resource-lists.js';
+import { ApiError } from '../../errors.js';
+import {
+  BUILTIN_NETWORKS,
+  clusterNetworks,
+  findNetwork,
+  type ClusterNetwork,
+} from '../../pool/cluster-networks.js';
+import { createClusterNetwork, type NetworkSpec } from '../../pool/network-create.js';
+import { readJsonObject } from '../body.js';
+import { param, type RequestContext } from '../context.js';
+import type { ApiDeps } from '../deps.js';
+import { exchange, forward, sendExchange } from '../proxy.js';
+import { sendEmpty, sendJson } from '../respond.js';
+import { locate } from './locate.js';
+
+const NETWORK_FILTERS = ['name', 'id', 'label', 'driver', 'type', 'scope', 'node', 'dangling'];
+
+function notFound(ref: string): ApiError {
+  return ApiError.notFound(`network ${ref} not found`);
+}
+
+/** A cluster network as one network: the first part's settings, the cluster ID, every part's subnet. */
+function clusterView(c: ClusterNetwork, containers: Record<string, unknown> = {}): Record<string, unknown> {
+  const first = [...c.parts.values()][0] as NetworkSummary;
+  const configs = [...c.parts.values()].flatMap((p) => p.IPAM?.Config ?? []);
+  return {
+    ...first,
+    Id: c.id,
+    Name: c.name,
+    Scope: 'global',
+    IPAM: { ...(first.IPAM ?? {}), Config: configs },
+    Containers: containers,
+  };
+}
+
+function matches(f: FilterArgs, n: Record<string, unknown>, engine: Engine | undefined): boolean {
+  const name = String(n['Name']);
+  const bare = engine ? name.slice(engine.name.length + 1) : name;
+  const builtin = engine !== undefined && BUILTIN_NETWORKS.has(bare);
+  return (
+    (f.match('name', name) || f.match('name', bare)) &&
+    f.fuzzyMatch('id', String(n['Id'])) &&
+    f.matchKVList('label', n['Labels'] as Record<string, string>) &&
+    f.exactMatch('driver', String(n['Driver'])) &&
+    f.exactMatch('scope', String(n['Scope'])) &&
+    (!f.has('type') || f.values('type').some((t) => (t === 'builtin') === builtin)) &&
+    (!f.has('node') ||
+      (engine !== undefined && (f.match('node', engine.name) || f.exactMatch('node', engine.id))))
+  );
+}
+
+export function list(deps: ApiDeps, ctx: RequestContext): void {
+  const f = FilterArgs.parse(ctx.query.get('filters'));
+  f.validate(NETWORK_FILTERS);
+  for (const t of f.values('type'))
+    if (t !== 'custom' && t !== 'builtin') throw ApiError.invalid(`Invalid filter: 'type'='${t}'`);
+  const out: Record<string, unknown>[] = [];
+  for (const c of clusterNetworks(deps.pool).values()) {
+    const view = clusterView(c);
+    if (matches(f, view, undefined)) out.push(view);
+  }
+  for (const engine of deps.pool.healthy()) {
+    for (const n of engine.lists.networks) {
+      if (n.Labels?.['com.docker.shoal.network.id']) continue;
+      const view = { ...n, Name: `${engine.name}/${n.Name}` };
+      if (matches(f, view, engine)) out.push(view);
+    }
+  }
+  sendJson(ctx.res, 200, out);
+}
+
+async function inspectParts(c: ClusterNetwork): Promise<Record<string, unknown>> {
+  const answers = await Promise.all(
+    [...c.parts].map(([engine, part]) =>
+      engine.client
+        .json<{ Containers?: Record<string, unknown> | null }>('GET', `/networks/${part.Id}`)
+        .catch(() => ({ Containers: {} })),
+    ),
+  );
+  const containers: Record<string, unknown> = {};
+  for (const a of answers) Object.assign(containers, a.Containers ?? {});
+  return containers;
+}
+
+export async function inspect(deps: ApiDeps, ctx: RequestContext): Promise<void> {
+  const ref = param(ctx, 'id');
+  const found = findNetwork(deps.pool, ref);
+  if (!found) throw notFound(ref);
+  if (found.kind === 'local') {
+    await forward(ctx, found.engine, { path: `/networks/${found.network.Id}` });
+    return;
+  }
+  sendJson(ctx.res, 200, clusterView(found.network, await inspectParts(found.network)));
+}
+
+export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> {
+  const body = (await readJsonObject(ctx.req)) as (NetworkSpec & Record<string, unknown>) | undefined;
+  if (!body || typeof body.Name !== 'string' || body.Name === '')
+    throw ApiError.invalid('network name cannot be empty');
+  const slash = body.Name.indexOf('/');
+  if (slash > 0) {
+    // `<node>/<name>`: a network of that one engine.
+    const engine = deps.pool.engine(body.Name.slice(0, slash));
+    if (!engine) throw ApiError.notFound(`No such node: ${body.Name.slice(0, slash)}`);
+    const answer = await exchange(ctx, engine, {
+      body: JSON.stringify({ ...body, Name: body.Name.slice(slash + 1) }),
+    });
+    await engine.lists.refresh('networks').catch(() => undefined);
+    sendExchange(ctx, answer);
+    return;
+  }
+  const taken =
+    [...clusterNetworks(deps.pool).values()].some((c) => c.name === body.Name) ||
+    deps.pool.healthy().some((e) => e.lists.networks.some((n) => n.Name === body.Name));
+  if (taken) throw ApiError.conflict(`network with name ${body.Name} already exists`);
+  sendJson(ctx.res, 201, await createClusterNetwork(deps.pool, body, deps.networkPool));
+}
+
+export async function remove(deps: ApiDeps, ctx: RequestContext): Promise<void> {
+  const ref = param(ctx, 'id');
+  const found = findNetwork(deps.pool, ref);
+  if (!found) throw notFound(ref);
+  if (found.kind === 'local') {
+    const answer = await exchange(ctx, found.engine, { path: `/networks/${found.network.Id}` });
+    await found.engine.lists.refresh('networks').catch(() => undefined);
+    sendExchange(ctx, answer);
+    return;
+  }
+  const c = found.network;
+  if (Object.keys(await inspectParts(c)).length > 0) {
+    throw new ApiError(
+      'forbidden',
+      `error while removing network: network ${c.name} id ${c.id} has active endpoints`,
+    );
+  }
+  const results = await Promise.allSettled(
+    [...c.parts].map(([engine, part]) => engine.client.json('DELETE', `/networks/${part.Id}`)),
+  );
+  await Promise.all([...c.parts.keys()].map((e) => e.lists.refresh('networks').catch(() => undefined)));
+  const failed = results.flatMap((r, i) =>
+    r.status === 'rejected' ? [`${[...c.parts.keys()][i]?.name ?? '?'}: ${(r.reason as Error).message}`] : [],
+  );
+  if (failed.length > 0)
+    throw ApiError.internal(`network ${c.name} was not removed everywhere: ${failed.join('; ')}`);
+  sendEmpty(ctx.res, 204);
+}
+
+/** connect / disconnect: on the container's engine, to that engine's part of the network. */
+export function attach(op: 'connect' | 'disconnect') {
+  return async (deps: ApiDeps, ctx: RequestContext): Promise<void> => {
+    const ref = param(ctx, 'id');
+    const body = (await readJsonObject(ctx.req)) ?? {};
+    if (typeof body['Container'] !== 'string') throw ApiError.invalid('container is required');
+    const loc = locate(deps.pool, body['Container']);
+    const found = findNetwork(deps.pool, ref);
+    if (!found) throw notFound(ref);
+    const part =
+      found.kind === 'cluster'
+        ? found.network.parts.get(loc.engine)
+        : found.engine === loc.engine
+          ? found.network
+          : undefined;
+    if (!part) {
+      throw ApiError.invalid(
+        `network ${ref} is not on ${loc.engine.name}, where container ${body['Container']} runs`,
+      );
+    }
+    const answer = await exchange(ctx, loc.engine, {
+      path: `/networks/${part.Id}/${op}`,
+      body: JSON.stringify({ ...body, Container: loc.container.id }),
+    });
+    await loc.engine.refreshContainer(loc.container.id).catch(() => undefined);
+    sendExchange(ctx, answer);
+  };
+}
+
+/** POST /networks/prune: on every healthy engine, merged. */
+export async function prune(deps: ApiDeps, ctx: RequestContext): Promise<void> {
+  const results = await Promise.all(
+    deps.pool.healthy().map(async (engine) => {
+      const a = await exchange(ctx, engine, { body: '' });
+      await engine.lists.refresh('networks').catch(() => undefined);
+      return JSON.parse(a.body.toString('utf8')) as { NetworksDeleted?: string[] | null };
+    }),
+  );
+  const deleted = [...new Set(results.flatMap((r) => r.NetworksDeleted ?? []))];
+  sendJson(ctx.res, 200, { NetworksDeleted: deleted.length ? deleted : null });
+}

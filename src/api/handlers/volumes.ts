@@ -1,0 +1,162 @@
+// Volume endpoints, as classic did: a named volume is made on every engine (so a container finds it
+// wherever it lands) unless `<node>/<name>` pins it; listed per engine as `<node>/<name>`.
+import { randomBytes } from 'node:crypto';
+import { FilterArgs } from '../../docker/filters.js';
+import type { Engine } from '../../engine/engine.js';
+import type { VolumeSummary } from '../../engine/resource-lists.js';
+import { ApiError } from '../../errors.js';
+import { parseExpr } from '../../scheduler/expr.js';
+import { whitelistFilter } from '../../scheduler/filters/whitelist.js';
+import type { Pool } from '../../pool/pool.js';
+import { readJsonObject } from '../body.js';
+import { param, type RequestContext } from '../context.js';
+import type { ApiDeps } from '../deps.js';
+import { exchange, forward, sendExchange } from '../proxy.js';
+import { sendJson } from '../respond.js';
+
+const VOLUME_FILTERS = ['name', 'driver', 'label', 'dangling', 'node'];
+
+function noSuchVolume(name: string): ApiError {
+  return ApiError.notFound(`get ${name}: no such volume`);
+}
+
+/** The engines holding a volume: by `<node>/<name>`, or by name on every engine. */
+function holders(pool: Pool, ref: string): { engine: Engine; volume: VolumeSummary }[] {
+  const slash = ref.indexOf('/');
+  if (slash > 0) {
+    const engine = pool.engine(ref.slice(0, slash));
+    const volume = engine?.lists.volumes.find((v) => v.Name === ref.slice(slash + 1));
+    if (engine && volume) return [{ engine, volume }];
+  }
+  const name = ref.replace(/^\//, '');
+  return pool.healthy().flatMap((engine) => {
+    const volume = engine.lists.volumes.find((v) => v.Name === name);
+    return volume ? [{ engine, volume }] : [];
+  });
+}
+
+export function list(deps: ApiDeps, ctx: RequestContext): void {
+  const f = FilterArgs.parse(ctx.query.get('filters'));
+  f.validate(VOLUME_FILTERS);
+  const out: VolumeSummary[] = [];
+  for (const engine of deps.pool.healthy()) {
+    if (f.has('node') && !f.match('node', engine.name) && !f.exactMatch('node', engine.id)) continue;
+    const inUse = new Set<string>();
+    if (f.has('dangling'))
+      for (const c of engine.containers.values())
+        for (const m of c.summary.Mounts ?? []) if (m.Name) inUse.add(m.Name);
+    for (const v of engine.lists.volumes) {
+      if (!f.match('name', v.Name) || !f.exactMatch('driver', v.Driver)) continue;
+      if (!f.matchKVList('label', v['Labels'] as Record<string, string> | null)) continue;
+      if (
+        f.has('dangling') &&
+        f.values('dangling').some((d) => (d === 'true' || d === '1') === inUse.has(v.Name))
+      )
+        continue;
+      out.push(v.Driver === 'local' ? { ...v, Name: `${engine.name}/${v.Name}` } : v);
+    }
+  }
+  sendJson(ctx.res, 200, { Volumes: out, Warnings: null });
+}
+
+export async function inspect(deps: ApiDeps, ctx: RequestContext): Promise<void> {
+  const ref = param(ctx, 'name');
+  const found = holders(deps.pool, ref)[0];
+  if (!found) throw noSuchVolume(ref);
+  await forward(ctx, found.engine, { path: `/volumes/${encodeURIComponent(found.volume.Name)}` });
+}
+
+/** The engines a new volume goes to: one for `<node>/<name>`, the whitelisted ones, or all healthy ones. */
+function targets(
+  deps: ApiDeps,
+  name: string,
+  labels: Record<string, string>,
+): { engines: Engine[]; name: string } {
+  const slash = name.indexOf('/');
+  if (slash > 0) {
+    const engine = deps.pool.engine(name.slice(0, slash));
+    if (!engine) throw ApiError.notFound(`No such node: ${name.slice(0, slash)}`);
+    return { engines: [engine], name: name.slice(slash + 1) };
+  }
+  let engines = deps.pool.healthy();
+  const whitelist = labels['com.docker.swarm.whitelists'];
+  if (whitelist) {
+    let exprs;
+    try {
+      exprs = (JSON.parse(whitelist) as string[]).map(parseExpr);
+    } catch (err) {
+      throw ApiError.invalid(`invalid com.docker.swarm.whitelists label: ${(err as Error).message}`);
+    }
+    const test = whitelistFilter.prepare({ whitelists: exprs } as never);
+    const snaps = new Map(deps.pool.snapshot().map((s) => [s.addr, s]));
+    engines = engines.filter((e) => {
+      const s = snaps.get(e.addr);
+      return s !== undefined && (test === undefined || test(s));
+    });
+  }
+  if (engines.length === 0) throw ApiError.unavailable('No healthy node available in the cluster');
+  return { engines, name };
+}
+
+export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> {
+  const body = (await readJsonObject(ctx.req)) ?? {};
+  const requested = typeof body['Name'] === 'string' ? body['Name'] : '';
+  const labels = (body['Labels'] as Record<string, string> | undefined) ?? {};
+  const { engines, name } = targets(deps, requested || randomBytes(32).toString('hex'), labels);
+  const payload = JSON.stringify({ ...body, Name: name });
+  const existed = new Set(holders(deps.pool, name).map((h) => h.engine));
+  const results = await Promise.allSettled(engines.map((e) => exchange(ctx, e, { body: payload })));
+  await Promise.all(engines.map((e) => e.lists.refresh('volumes').catch(() => undefined)));
+  const failed = results.flatMap((r, i) =>
+    r.status === 'rejected' ? [{ engine: engines[i] as Engine, err: r.reason as unknown }] : [],
+  );
+  if (failed.length > 0) {
+    // No half-made volume: the engines that made it remove it again (unless it was there before).
+    await Promise.all(
+      results.map(async (r, i) => {
+        const engine = engines[i] as Engine;
+        if (r.status === 'fulfilled' && !existed.has(engine)) {
+          await engine.client.json('DELETE', `/volumes/${encodeURIComponent(name)}`).catch(() => undefined);
+        }
+      }),
+    );
+    throw failed[0]?.err;
+  }
+  const first = results[0];
+  if (first?.status === 'fulfilled') sendExchange(ctx, first.value);
+}
+
+export async function remove(deps: ApiDeps, ctx: RequestContext): Promise<void> {
+  const ref = param(ctx, 'name');
+  const found = holders(deps.pool, ref);
+  if (found.length === 0) throw noSuchVolume(ref);
+  const results = await Promise.allSettled(
+    found.map(({ engine, volume }) =>
+      exchange(ctx, engine, { path: `/volumes/${encodeURIComponent(volume.Name)}`, body: '' }),
+    ),
+  );
+  await Promise.all(found.map(({ engine }) => engine.lists.refresh('volumes').catch(() => undefined)));
+  const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failed.length > 0) throw failed[0];
+  const first = results[0];
+  if (first?.status === 'fulfilled') sendExchange(ctx, first.value);
+}
+
+/** POST /volumes/prune: on every healthy engine, merged. */
+export async function prune(deps: ApiDeps, ctx: RequestContext): Promise<void> {
+  const results = await Promise.all(
+    deps.pool.healthy().map(async (engine) => {
+      const a = await exchange(ctx, engine, { body: '' });
+      await engine.lists.refresh('volumes').catch(() => undefined);
+      return JSON.parse(a.body.toString('utf8')) as {
+        VolumesDeleted?: string[] | null;
+        SpaceReclaimed?: number;
+      };
+    }),
+  );
+  const deleted = results.flatMap((r) => r.VolumesDeleted ?? []);
+  sendJson(ctx.res, 200, {
+    VolumesDeleted: deleted.length ? deleted : null,
+    SpaceReclaimed: results.reduce((n, r) => n + (r.SpaceReclaimed ?? 0), 0),
+  });
+}
