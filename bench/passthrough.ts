@@ -3,14 +3,19 @@
 import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import { Client } from 'undici';
-import { labDown, labUp } from '../src/lab/lab.js';
+import { benchLab } from './lab.js';
 import type { LabLayout } from '../src/lab/layout.js';
 import { startChild, type Child } from './children.js';
 import { load, type LoadResult, type Target } from './load.js';
 
 const CONTAINERS_PER_ENGINE = 30;
 
-async function api<T>(socket: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function api<T>(
+  socket: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const c = new Client('http://localhost', { socketPath: socket });
   try {
     const res = await c.request({
@@ -105,7 +110,7 @@ function row(name: string, r: LoadResult, base?: LoadResult): string {
 export async function runPassthroughBench(): Promise<void> {
   const say = (l: string) => process.stdout.write(`${l}\n`);
   say('== Passthrough: proxied vs direct, same engine (Docker Engine 20.10 in a lab namespace) ==');
-  const lab = await labUp({ name: 'bench', nodes: 3, subnetIndex: 2, log: say });
+  const lab = await benchLab();
   const children: Child[] = [];
   try {
     const { container, exec } = await populate(lab);
@@ -190,6 +195,13 @@ export async function runPassthroughBench(): Promise<void> {
     say(`\nShoal RSS after the run: ${(shoalChild.rssKiB() / 1024).toFixed(1)} MiB`);
   } finally {
     await Promise.all(children.map((c) => c.stop()));
-    await labDown(lab);
+    // Leave the lab clean for the next section.
+    await Promise.all(
+      lab.nodes.map(async (n) => {
+        const list = await api<{ Id: string }[]>(n.socket, 'GET', '/v1.41/containers/json?all=1');
+        for (const c of list)
+          await api(n.socket, 'DELETE', `/v1.41/containers/${c.Id}?force=1`).catch(() => undefined);
+      }),
+    );
   }
 }

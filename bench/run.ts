@@ -1,4 +1,6 @@
 // `npm run bench`: Shoal measured side by side with what it replaces, in one run, on real engines.
+import { runComposeBench } from './compose.js';
+import { benchLabDown } from './lab.js';
 import { runPassthroughBench } from './passthrough.js';
 import { runScaleBench } from './scale.js';
 import { runSchedulerBench } from './scheduler.js';
@@ -6,7 +8,12 @@ import { runSchedulerBench } from './scheduler.js';
 async function main(): Promise<void> {
   const sections = process.argv.slice(2);
   const all = sections.length === 0;
-  if (all || sections.includes('proxy')) await runPassthroughBench();
+  try {
+    if (all || sections.includes('proxy')) await runPassthroughBench();
+    if (all || sections.includes('compose')) await runComposeBench();
+  } finally {
+    await benchLabDown();
+  }
   if (all || sections.includes('scheduler')) runSchedulerBench();
   if (all || sections.includes('scale')) await runScaleBench();
 }

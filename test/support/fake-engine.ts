@@ -76,6 +76,11 @@ export class FakeEngine {
   failWith: number | undefined;
   /** The next N creates fail with a 500. */
   failCreates = 0;
+  /** Pulls: 'ok' succeed, 'die' drop the connection after the first progress line. */
+  pullMode: 'ok' | 'die' = 'ok';
+  /** Network creates fail with a 500 (a clash on this engine). */
+  failNetworkCreate = false;
+  readonly networks = new Map<string, Record<string, unknown>>();
 
   constructor(readonly opts: FakeEngineOptions) {
     this.id = opts.id ?? `${hex(2).toUpperCase()}:${hex(2).toUpperCase()}:FAKE`;
@@ -331,7 +336,25 @@ export class FakeEngine {
         200,
         this.images.map((i) => ({ ...i, RepoDigests: [], Created: 0, Size: 1 })),
       );
-    if (path === '/networks') return this.json(res, 200, []);
+    if (path === '/networks') return this.json(res, 200, [...this.networks.values()]);
+    if (path === '/networks/create' && method === 'POST') {
+      const body = await this.body(req);
+      if (this.failNetworkCreate)
+        return this.json(res, 500, { message: 'fake engine: network create failed' });
+      const id = hex(32);
+      this.networks.set(id, { ...body, Id: id, Scope: 'local', Containers: {} });
+      return this.json(res, 201, { Id: id, Warning: '' });
+    }
+    if ((r = m(/^\/networks\/([^/]+)$/))) {
+      const n = this.networks.get(r[1] ?? '');
+      if (!n) return this.json(res, 404, { message: `network ${r[1]} not found` });
+      if (method === 'DELETE') {
+        this.networks.delete(r[1] ?? '');
+        return void res.writeHead(204).end();
+      }
+      return this.json(res, 200, n);
+    }
+    if (path === '/images/create' && method === 'POST') return this.pull(url, res);
     if (path === '/volumes') return this.json(res, 200, { Volumes: [], Warnings: null });
     if (path === '/containers/json') return this.list(url, res);
     if ((r = m(/^\/images\/(.+)\/json$/))) {
@@ -384,6 +407,31 @@ export class FakeEngine {
       });
     }
     this.json(res, 404, { message: 'page not found' });
+  }
+
+  private pull(url: URL, res: ServerResponse): void {
+    const from = (url.searchParams.get('fromImage') ?? '')
+      .replace(/^docker\.io\//, '')
+      .replace(/^library\//, '');
+    const ref = `${from}:${url.searchParams.get('tag') || 'latest'}`;
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.write(JSON.stringify({ status: `Pulling from ${ref}`, id: 'layer0' }) + '\n');
+    if (this.pullMode === 'die') {
+      res.socket?.destroy();
+      return;
+    }
+    res.write(
+      JSON.stringify({
+        status: 'Downloading',
+        progressDetail: { current: 1, total: 2 },
+        progress: '[=>  ]',
+        id: 'layer0',
+      }) + '\n',
+    );
+    res.write(JSON.stringify({ status: 'Pull complete', id: 'layer0' }) + '\n');
+    this.images.push({ Id: `sha256:${'c'.repeat(64)}`, RepoTags: [ref] });
+    this.emit('image', 'pull', undefined, { name: ref });
+    res.end(JSON.stringify({ status: `Status: Downloaded newer image for ${ref}` }) + '\n');
   }
 
   private events(url: URL, res: ServerResponse): void {
