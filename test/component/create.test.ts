@@ -13,7 +13,7 @@ afterEach(async () => {
 const nodeOf = async (base: string, id: string) =>
   (await call<{ Node: { Name: string } }>(base, 'GET', `/containers/${id}/json`)).body.Node.Name;
 
-it('retries with image affinity when the chosen engine lacks the image, without keeping the affinity', async () => {
+it('retries with image affinity when another engine has the image (not kept), and pulls when none has it', async () => {
   c = await fakeCluster([{ images: ['busybox:local'] }, { images: ['busybox:local', 'only:1'] }]);
   for (let i = 0; i < 4; i++) {
     const r = await call<{ Id: string }>(c.base, 'POST', `/containers/create?name=img${i}`, {
@@ -26,12 +26,14 @@ it('retries with image affinity when the chosen engine lacks the image, without 
     await call<{ Config: { Labels: Record<string, string> } }>(c.base, 'GET', '/containers/img0/json')
   ).body.Config.Labels;
   expect(labels['com.docker.swarm.affinities']).toBeUndefined();
-  const pinned = await call<{ message: string }>(c.base, 'POST', '/containers/create?name=img-pinned', {
+  // Pinned to an engine without the image: it is pulled there (as classic did), not placed elsewhere.
+  const pinned = await call<{ Id: string }>(c.base, 'POST', '/containers/create?name=img-pinned', {
     Image: 'only:1',
     Env: ['constraint:node==node-0'],
   });
-  expect(pinned.status).toBe(404);
-  expect(pinned.body.message).toBe('No such image: only:1');
+  expect(pinned.status).toBe(201);
+  expect(await nodeOf(c.base, pinned.body.Id)).toBe('node-0');
+  expect(c.engines[0]?.requests.some((r) => r.path.endsWith('/images/create'))).toBe(true);
 });
 
 it('retries a failed create elsewhere up to swarm.createretry times', async () => {

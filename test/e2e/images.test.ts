@@ -31,7 +31,7 @@ describe('images', () => {
     ).stdout;
     expect(onTwo).toContain('only-two:1');
     expect(onOne).not.toContain('only-two:1');
-    expect((await docker(S, ['images', '--filter', 'reference=only-*', '-q'])).stdout.trim()).toMatch(
+    expect((await docker(S, ['images', '--filter', 'reference=only-tw*', '-q'])).stdout.trim()).toMatch(
       /^[0-9a-f]{12}$/,
     );
     expect((await docker(S, ['rmi', 'only-two:1'])).stdout).toContain('Untagged: only-two:1');
