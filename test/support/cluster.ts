@@ -31,6 +31,9 @@ export async function fakeCluster(
     '1s',
     '--engine-failure-retry',
     '2',
+    // Cluster networks of fake engines get test addresses, never the private default pool.
+    '--network-pool',
+    '198.19.96.0/19',
     ...extraArgs,
     engines.map((e) => e.addr).join(','),
   ]);
