@@ -1,5 +1,6 @@
 // `npm run bench`: Shoal measured side by side with what it replaces, in one run, on real engines.
 import { runComposeBench } from './compose.js';
+import { runHaBench } from './ha.js';
 import { benchLabDown } from './lab.js';
 import { runPassthroughBench } from './passthrough.js';
 import { runScaleBench } from './scale.js';
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   try {
     if (all || sections.includes('proxy')) await runPassthroughBench();
     if (all || sections.includes('compose')) await runComposeBench();
+    if (all || sections.includes('ha')) await runHaBench();
   } finally {
     await benchLabDown();
   }

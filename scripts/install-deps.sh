@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # What Shoal's lab and tests need from Debian: Docker Engine 20.10 (docker.io), busybox for the lab image,
-# namespaces and iptables tools, and docker-compose 1.29. No system dockerd is started.
+# namespaces and iptables tools, openssl (TLS test certificates), and docker-compose 1.29. No system dockerd
+# is started.
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then echo "install-deps: run as root" >&2; exit 1; fi
 need=()
-for pkg in docker.io busybox-static iproute2 iptables curl util-linux tar docker-compose docker-registry; do
+for pkg in docker.io busybox-static iproute2 iptables curl util-linux tar openssl docker-compose docker-registry; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

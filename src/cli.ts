@@ -3,8 +3,10 @@
 import { flagHelp, UsageError } from './config/flags.js';
 import { MANAGE_FLAGS, parseManageArgs } from './config/manage.js';
 import { runLabCommand } from './lab/command.js';
+import { joinCommand, listEngines } from './discovery/commands.js';
+import { JOIN_FLAGS, LIST_FLAGS } from './config/join.js';
 import { runDemo } from './lab/demo.js';
-import { log } from './log.js';
+import { isLogLevel, log, setLogLevel } from './log.js';
 import { startManager, type Manager } from './main.js';
 import { SHOAL } from './version.js';
 
@@ -14,11 +16,14 @@ A Docker Swarm-compatible endpoint in front of a pool of Docker Engines.
 
 Commands:
   manage, m   Run a Shoal manager: shoal manage [options] <discovery>
+  join, j     Keep an engine registered in Consul: shoal join --advertise ip:port consul://h:p/prefix
+  list, l     List the engines registered in a discovery: shoal list consul://h:p/prefix
   lab         A local cluster of real Docker Engines: shoal lab up [N] | down | status
   demo        Bring up a 3-engine lab and a manager in front of it (Ctrl-C tears both down)
   help        Show this help, or a command's: shoal help manage
 
-Discovery: nodes://h:p,h:p (or a bare list, ranges like 198.18.0.[10:12]:2375, unix:// sockets), file:///path
+Discovery: nodes://h:p,h:p (or a bare list, ranges like 198.18.0.[10:12]:2375, unix:// sockets), file:///path,
+           consul://h:p[,h:p]/prefix (--discovery-opt consul.source=kv|catalog|both, consul.service=docker)
 `;
 
 function fatal(message: string): never {
@@ -53,6 +58,34 @@ async function manage(args: string[]): Promise<void> {
   stopOnSignals(() => manager.stop());
 }
 
+async function join(args: string[]): Promise<void> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`Usage: shoal join [OPTIONS] <discovery>\n\nOptions:\n${flagHelp(JOIN_FLAGS)}\n`);
+    return;
+  }
+  const controller = new AbortController();
+  let levelAt = args.indexOf('-l');
+  if (levelAt < 0) levelAt = args.indexOf('--log-level');
+  if (levelAt >= 0) {
+    const level = args[levelAt + 1] ?? '';
+    if (isLogLevel(level)) setLogLevel(level);
+    args.splice(levelAt, 2);
+  }
+  stopOnSignals(() => {
+    controller.abort();
+    return Promise.resolve();
+  });
+  await joinCommand(args, controller.signal);
+}
+
+async function list(args: string[]): Promise<void> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`Usage: shoal list [OPTIONS] <discovery>\n\nOptions:\n${flagHelp(LIST_FLAGS)}\n`);
+    return;
+  }
+  for (const addr of await listEngines(args)) process.stdout.write(`${addr}\n`);
+}
+
 async function main(argv: string[]): Promise<void> {
   // Global flags may come before the command, as with classic Swarm (`swarm -l debug manage …`).
   const globals: string[] = [];
@@ -74,6 +107,12 @@ async function main(argv: string[]): Promise<void> {
     case 'manage':
     case 'm':
       return manage([...globals, ...rest]);
+    case 'join':
+    case 'j':
+      return join([...globals, ...rest]);
+    case 'list':
+    case 'l':
+      return list(rest);
     case 'lab':
       return runLabCommand(rest);
     case 'demo':

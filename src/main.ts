@@ -2,8 +2,10 @@
 import { ApiServer } from './api/server.js';
 import type { ApiDeps } from './api/deps.js';
 import type { ManageConfig } from './config/manage.js';
+import { engineConnectOptions } from './config/tls.js';
 import { createDiscovery } from './discovery/index.js';
 import type { Discovery } from './discovery/discovery.js';
+import type { Engine } from './engine/engine.js';
 import { EventHub } from './events/hub.js';
 import { log, setLogLevel } from './log.js';
 import { Pool } from './pool/pool.js';
@@ -14,6 +16,7 @@ import { filtersByName } from './scheduler/filters/index.js';
 import { resourcesFilter } from './scheduler/filters/resources.js';
 import type { Scheduler } from './scheduler/schedule.js';
 import { loadStrategy } from '../strategies/index.js';
+import { startReplication, type Replication } from './replication/replication.js';
 
 export interface Manager {
   readonly pool: Pool;
@@ -47,10 +50,11 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
       refreshMaxMs: config.refreshMaxMs,
       reserveStopped: config.reserveStopped,
       rng: opts.rng,
+      tls: engineConnectOptions(config.tls.engines),
     },
     hub,
   );
-  const deps: ApiDeps = {
+  let deps: ApiDeps = {
     pool,
     hub,
     scheduler,
@@ -61,15 +65,37 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     rng: opts.rng ?? Math.random,
     cors: config.cors,
     networkPool: config.networkPool,
-    role: () => ({ role: 'primary' }),
+    role: () => replication?.role() ?? { role: 'primary' },
+    tls: config.tls.front,
+    statusLines: () => {
+      const lines: [string, string][] = [];
+      const d = discovery.status?.();
+      if (d) lines.push(['Discovery', d]);
+      return lines;
+    },
   };
+  // Only the leader changes things (a manager without --replication always leads).
+  const leads = () => replication?.election.isLeader() ?? true;
   const rescheduler = new Rescheduler(deps);
-  pool.onTransition((engine, what) => rescheduler.onTransition(engine, what));
-  // An engine that joins (or comes back) gets its part of every cluster network.
   pool.onTransition((engine, what) => {
-    if (what !== 'engine_disconnect')
-      void addMissingParts(pool, engine, clusterNetworks(pool).values(), config.networkPool);
+    if (leads()) rescheduler.onTransition(engine, what);
   });
+  // An engine that joins (or comes back) gets its part of every cluster network.
+  const completeNetworks = (engine: Engine) =>
+    void addMissingParts(pool, engine, clusterNetworks(pool).values(), config.networkPool);
+  pool.onTransition((engine, what) => {
+    if (what !== 'engine_disconnect' && leads()) completeNetworks(engine);
+  });
+  let replication: Replication | undefined;
+  if (config.replication) {
+    replication = startReplication(discovery, config.replication, engineConnectOptions(config.tls.front), {
+      // A new leader catches up on what happened while it followed.
+      elected: () => pool.healthy().forEach(completeNetworks),
+      lost: () => undefined,
+      leader: () => undefined,
+    });
+    deps = { ...deps, replica: replication.forwarder };
+  }
   const server = new ApiServer(deps);
   try {
     await server.listen(config.hosts);
@@ -92,6 +118,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     server,
     urls: () => server.urls(),
     async stop() {
+      await replication?.stop();
       discovery.stop();
       await server.close();
       await pool.stop();

@@ -1,4 +1,7 @@
 // What the API handlers work with: the pool, the event hub, the scheduler and the settings.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { TlsConfig } from '../config/tls.js';
 import type { EventHub } from '../events/hub.js';
 import type { Pool } from '../pool/pool.js';
 import type { Scheduler } from '../scheduler/schedule.js';
@@ -17,6 +20,16 @@ export interface ApiDeps {
   readonly cors: boolean;
   /** --network-pool: where cluster networks get their per-engine subnets. */
   readonly networkPool: string;
+  /** TLS on every listener (--tls, --tlsverify); plain HTTP when absent. */
+  readonly tls?: TlsConfig;
+  /** With --replication: a replica sends what it does not answer itself to the leader. */
+  readonly replica?: {
+    forwards(path: string): boolean;
+    forward(req: IncomingMessage, res: ServerResponse): Promise<void>;
+    forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
+  };
+  /** Extra `docker info` status lines (discovery and store state). */
+  statusLines?(): [string, string][];
   /** "primary" or "replica" (with the primary's address). */
   role(): { role: 'primary' } | { role: 'replica'; primary: string };
 }

@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { Engine } from '../engine/engine.js';
 import { errorResponse } from './respond.js';
 
@@ -11,7 +12,8 @@ const KEEPALIVE_MS = 30_000;
 const MAX_HEAD = 64 * 1024;
 
 export interface HijackTarget {
-  engine: Engine;
+  /** An engine, or anything reached the same way (a replica's leader). */
+  engine: Pick<Engine, 'client' | 'reportSuccess' | 'reportError'>;
   /** Full engine path with version prefix and query. */
   path: string;
 }
@@ -132,10 +134,10 @@ function readExactly(client: Duplex, n: number): Promise<Buffer> {
   });
 }
 
+/** Resolves once the engine can be written to: TCP connected, or for TLS, the handshake done. */
 function connected(upstream: Socket): Promise<void> {
   return new Promise((resolve, reject) => {
-    upstream.once('connect', resolve);
-    upstream.once('secureConnect', resolve);
+    upstream.once(upstream instanceof TLSSocket ? 'secureConnect' : 'connect', resolve);
     upstream.once('error', reject);
   });
 }

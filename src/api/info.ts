@@ -58,6 +58,7 @@ export function systemStatus(deps: ApiDeps): Pair[] {
   if (role.role === 'replica') status.push(['Primary', role.primary]);
   status.push(['Strategy', deps.strategyName]);
   status.push(['Filters', deps.filterNames.join(', ')]);
+  status.push(...(deps.statusLines?.() ?? []));
   const engines = deps.pool.all().sort((a, b) => collator.compare(a.name || a.addr, b.name || b.addr));
   const snaps = new Map(deps.pool.snapshot().map((s) => [s.addr, s]));
   status.push(['Nodes', String(engines.length)]);

@@ -1,10 +1,14 @@
 // The HTTP front: one server per -H address, Docker's /vX.Y prefix, routing, upgrades, errors.
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { TlsOptions } from 'node:tls';
 import type { ListenAddr } from '../config/manage.js';
+import { INSECURE_BIND_WARNING, isLoopback, type TlsConfig } from '../config/tls.js';
 import { ApiError } from '../errors.js';
+import { log } from '../log.js';
 import { SHOAL } from '../version.js';
 import type { RequestContext } from './context.js';
 import type { ApiDeps } from './deps.js';
@@ -39,6 +43,11 @@ export class ApiServer {
     for (const host of hosts) this.servers.push(await this.listenOne(host));
   }
 
+  /** True when the listeners speak TLS (the URLs stay tcp://, as DOCKER_HOST wants them with DOCKER_TLS_VERIFY). */
+  get secure(): boolean {
+    return this.deps.tls !== undefined;
+  }
+
   /** "tcp://127.0.0.1:PORT" for each listener (the real port when 0 was asked). */
   urls(): string[] {
     return this.servers.map((s) => {
@@ -64,12 +73,15 @@ export class ApiServer {
   }
 
   private listenOne(host: ListenAddr): Promise<Server> {
-    const server = createServer({
-      noDelay: true,
-      requestTimeout: 0,
-      headersTimeout: 60_000,
-      maxHeaderSize: 64 * 1024,
-    });
+    const http = { noDelay: true, requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 64 * 1024 };
+    const tls = this.deps.tls;
+    // As classic: TLS on every listener, unix sockets included. Half-open, as node:http's own server is,
+    // so a hijacked client's FIN (stdin EOF) does not end the output still to come.
+    const server: Server = tls
+      ? createHttpsServer({ ...http, ...serverTlsOptions(tls), allowHalfOpen: true })
+      : createServer(http);
+    if (host.proto === 'tcp' && !tls?.verify && !isLoopback(host.address))
+      log.warn(INSECURE_BIND_WARNING, { host: `tcp://${host.address}` });
     server.keepAliveTimeout = 60_000;
     server.on('request', (req, res) => void this.handle(req, res));
     server.on('connection', (socket: Duplex) => {
@@ -77,11 +89,17 @@ export class ApiServer {
       socket.once('close', () => this.sockets.delete(socket));
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const replica = this.deps.replica;
+      if (replica?.forwards(splitVersion((req.url ?? '/').split('?')[0] ?? '/').rest)) {
+        void replica.forwardUpgrade(req, socket, head);
+        return;
+      }
       void handleUpgrade(this.deps, req, socket, head);
     });
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     });
+    server.on('tlsClientError', (err: Error) => log.debug(`TLS handshake failed: ${err.message}`));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       const done = () => {
@@ -113,6 +131,10 @@ export class ApiServer {
       const rawQuery = qi < 0 ? '' : url.slice(qi + 1);
       const { version, rest } = splitVersion(qi < 0 ? url : url.slice(0, qi));
       const method = req.method ?? 'GET';
+      if (this.deps.replica?.forwards(rest)) {
+        await this.deps.replica.forward(req, res);
+        return;
+      }
       if (method === 'OPTIONS' && this.deps.cors) {
         res.writeHead(200).end();
         return;
@@ -137,4 +159,17 @@ export class ApiServer {
       if (!req.complete) req.resume();
     }
   }
+}
+
+/** classic's listener config: TLS 1.2 or later, ALPN http/1.1; with --tlsverify a client certificate signed by the CA. */
+function serverTlsOptions(tls: TlsConfig): TlsOptions {
+  return {
+    cert: tls.cert,
+    key: tls.key,
+    ca: tls.ca,
+    minVersion: 'TLSv1.2',
+    ALPNProtocols: ['http/1.1'],
+    requestCert: tls.verify,
+    rejectUnauthorized: tls.verify,
+  };
 }

@@ -1,8 +1,10 @@
 // `shoal manage`: its flags, classic Swarm's defaults and error texts, and the typed config they produce.
 import { LOG_LEVELS, isLogLevel, type LogLevel } from '../log.js';
 import { parseDuration } from './duration.js';
+import { checkAdvertise } from './join.js';
 import { readConfigFile } from './file.js';
 import { bool, list, parseFlags, str, UsageError, withFallbacks, type FlagSpec } from './flags.js';
+import { parseTls, TLS_FLAGS, type ManageTls } from './tls.js';
 
 export const DEFAULT_FILTERS = [
   'health',
@@ -76,6 +78,21 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
     usage: 'cluster driver options (swarm.overcommit=0.05, swarm.createretry=0)',
   },
   { name: 'discovery-opt', kind: 'list', default: [], usage: 'discovery options' },
+  { name: 'replication', kind: 'bool', default: false, usage: 'enable Shoal manager replication' },
+  {
+    name: 'replication-ttl',
+    kind: 'string',
+    default: '20s',
+    usage: 'leader lock release time on failure',
+  },
+  {
+    name: 'advertise',
+    aliases: ['addr'],
+    kind: 'string',
+    default: '',
+    env: 'SWARM_ADVERTISE',
+    usage: 'address of this manager for the other managers (ip:port or hostname:port)',
+  },
   {
     name: 'network-pool',
     kind: 'string',
@@ -116,6 +133,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
     env: 'SWARM_DISCOVERY',
     usage: 'discovery URL (same as the positional argument)',
   },
+  ...TLS_FLAGS,
 ];
 
 export interface ListenAddr {
@@ -139,12 +157,16 @@ export interface ManageConfig {
   clusterOpts: Record<string, string>;
   discovery: string;
   discoveryOpts: Record<string, string>;
+  /** --replication: leader election in Consul; undefined when off. */
+  replication?: { advertise: string; ttlMs: number };
   networkPool: string;
   cors: boolean;
   refreshOnNodeFilter: boolean;
   containerNameRefreshFilter: string;
   logLevel: LogLevel;
   experimental: boolean;
+  /** --tls, --tlsverify and the --engine-tls* overrides, certificates loaded. */
+  tls: ManageTls;
 }
 
 /** Parses `shoal manage` arguments (after the command name) into a validated config; throws UsageError. */
@@ -180,8 +202,11 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
   const driver = str(v, 'cluster-driver');
   if (driver !== 'swarm') throw new UsageError(`unsupported cluster ${JSON.stringify(driver)}`);
   const clusterOpts = keyValues(list(v, 'cluster-opt'), '--cluster-opt');
+  const hosts = list(v, 'host').map(parseListenAddr);
+  const tls = parseTls(v, hosts);
   return {
-    hosts: list(v, 'host').map(parseListenAddr),
+    hosts,
+    tls,
     strategy: str(v, 'strategy'),
     filters: list(v, 'filter'),
     heartbeatMs,
@@ -194,6 +219,7 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
     clusterOpts,
     discovery,
     discoveryOpts: keyValues(list(v, 'discovery-opt'), '--discovery-opt'),
+    replication: replicationOf(v, discovery),
     networkPool: networkPoolOf(str(v, 'network-pool')),
     cors: bool(v, 'api-enable-cors'),
     refreshOnNodeFilter: bool(v, 'refresh-on-node-filter'),
@@ -201,6 +227,18 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
     logLevel: bool(v, 'debug') && !levelGiven ? 'debug' : level,
     experimental: bool(v, 'experimental'),
   };
+}
+
+function replicationOf(v: ReturnType<typeof withFallbacks>, discovery: string): ManageConfig['replication'] {
+  if (!bool(v, 'replication')) return undefined;
+  if (!discovery.startsWith('consul://'))
+    throw new UsageError('Leader election is only supported with consul discovery.');
+  const ttlMs = namedDuration(v, 'replication-ttl');
+  if (ttlMs <= 0) throw new UsageError('--replication-ttl should be a positive number');
+  const advertise = str(v, 'advertise');
+  if (advertise === '')
+    throw new UsageError('--advertise address must be provided when using --leader-election');
+  return { advertise: checkAdvertise(advertise), ttlMs };
 }
 
 /** urfave/cli's Duration(): an unparsable value reads as zero. */

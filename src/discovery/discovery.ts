@@ -14,6 +14,8 @@ export interface Discovery {
   /** The scheme this backend was chosen by: nodes, file, consul. */
   readonly scheme: string;
   watch(listener: DiscoveryListener): void;
+  /** A line for `docker info` when the backend has state worth telling (Consul reachable or not). */
+  status?(): string;
   stop(): void;
 }
 

@@ -1,5 +1,6 @@
 // Picks the discovery backend from the URL's scheme, as classic did (no scheme means a node list).
 import { DiscoveryError, type Discovery } from './discovery.js';
+import { ConsulDiscovery } from './consul.js';
 import { parseEntryList } from './entries.js';
 import { FileDiscovery } from './file.js';
 import { NodesDiscovery } from './nodes.js';
@@ -15,6 +16,7 @@ export type DiscoveryFactory = (rest: string, opts: DiscoveryOptions) => Discove
 const factories = new Map<string, DiscoveryFactory>([
   ['nodes', (rest) => new NodesDiscovery(parseEntryList(rest))],
   ['file', (rest, opts) => new FileDiscovery(rest, opts.heartbeatMs)],
+  ['consul', (rest, opts) => new ConsulDiscovery(rest, opts)],
 ]);
 
 export function registerDiscovery(scheme: string, factory: DiscoveryFactory): void {

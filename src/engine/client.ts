@@ -1,5 +1,5 @@
 // HTTP client for one Docker Engine: a keep-alive undici pool, version-prefixed paths, typed JSON calls.
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Readable, Writable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
@@ -128,7 +128,13 @@ export class EngineClient {
   connectRaw(): Socket {
     const ep = this.endpoint;
     if (ep.socketPath) return netConnect({ path: ep.socketPath, allowHalfOpen: true });
-    if (this.tls) return tlsConnect({ ...this.tls, host: ep.host, port: ep.port, servername: ep.host });
+    if (this.tls) {
+      // SNI and the certificate check use the host name; an IP address is checked against IP SANs.
+      const servername = isIP(ep.host) ? undefined : ep.host;
+      // allowHalfOpen is honoured by tls.connect (a stdin EOF must not end the output) but not in its types.
+      const halfOpen = { allowHalfOpen: true } as ConnectionOptions;
+      return tlsConnect({ ...this.tls, ...halfOpen, host: ep.host, port: ep.port, servername });
+    }
     return netConnect({ host: ep.host, port: ep.port, allowHalfOpen: true });
   }
 

@@ -1,8 +1,10 @@
 // `shoal lab up [N] [--name x] [--labels k=v,k=v]... | down | status`.
 import { UsageError } from '../config/flags.js';
+import { labCertDirs } from './certs.js';
 import { labDown, labStatus, labUp, readLab, DEFAULT_LAB_DIR } from './lab.js';
+import type { LabLayout } from './layout.js';
 
-const HELP = `Usage: shoal lab up [N] [--name NAME] [--labels k=v,k=v ...] [--subnet K]
+const HELP = `Usage: shoal lab up [N] [--name NAME] [--labels k=v,k=v ...] [--subnet K] [--tls]
        shoal lab down [--name NAME]
        shoal lab status [--name NAME]
 
@@ -10,6 +12,8 @@ A local cluster of N (default 3, at most 16) real Docker Engines, each in its ow
 on 198.18.K.0/24 (K defaults to 0). Engine i is named node-i and listens on 198.18.K.(10+i):2375.
 --labels may be repeated: the i-th one gives node i its engine labels (cycled); by default nodes get
 storage=ssd|disk and zone=a|b|c. State lives in $SHOAL_LAB_DIR (default ${DEFAULT_LAB_DIR}).
+--tls: engines listen on :2376 only, with --tlsverify; the lab makes a CA and certificates for each
+engine, for Shoal (manager/) and for a CLI user (client/), in <lab dir>/tls.
 `;
 
 interface LabArgs {
@@ -18,10 +22,18 @@ interface LabArgs {
   name: string;
   labels: string[][];
   subnet: number;
+  tls: boolean;
 }
 
 function parse(args: string[]): LabArgs {
-  const out: LabArgs = { verb: args[0] ?? 'help', n: undefined, name: 'shoal', labels: [], subnet: 0 };
+  const out: LabArgs = {
+    verb: args[0] ?? 'help',
+    n: undefined,
+    name: 'shoal',
+    labels: [],
+    subnet: 0,
+    tls: false,
+  };
   for (let i = 1; i < args.length; i++) {
     const a = args[i] ?? '';
     const next = () => {
@@ -32,6 +44,7 @@ function parse(args: string[]): LabArgs {
     if (a === '--name') out.name = next();
     else if (a === '--labels') out.labels.push(next().split(',').filter(Boolean));
     else if (a === '--subnet') out.subnet = Number(next());
+    else if (a === '--tls') out.tls = true;
     else if (/^\d+$/.test(a)) out.n = Number(a);
     else throw new UsageError(`unexpected argument: ${a}`);
   }
@@ -48,10 +61,15 @@ export async function runLabCommand(args: string[]): Promise<void> {
         nodes: a.n ?? 3,
         labels: a.labels,
         subnetIndex: a.subnet,
+        tls: a.tls,
         log: say,
       });
       say(`discovery: ${lab.nodes.map((n) => n.addr).join(',')}`);
-      say(`try: shoal manage ${lab.nodes.map((n) => n.addr).join(',')}`);
+      say(`try: shoal manage ${tlsFlags(lab)}${lab.nodes.map((n) => n.addr).join(',')}`);
+      if (lab.tlsDir)
+        say(
+          `then: DOCKER_HOST=tcp://127.0.0.1:2375 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=${labCertDirs(lab).client} docker info`,
+        );
       return;
     }
     case 'down': {
@@ -78,4 +96,11 @@ export async function runLabCommand(args: string[]): Promise<void> {
     default:
       process.stdout.write(HELP);
   }
+}
+
+/** The manage flags a TLS lab needs: Shoal's own certificate, for its clients and for the engines. */
+function tlsFlags(lab: LabLayout): string {
+  if (!lab.tlsDir) return '';
+  const m = labCertDirs(lab).manager;
+  return `--tlsverify --tlscacert ${m}/ca.pem --tlscert ${m}/cert.pem --tlskey ${m}/key.pem `;
 }

@@ -11,12 +11,16 @@ export interface DockerdOptions {
 }
 
 export function dockerdArgs(node: LabNode, opts: DockerdOptions = {}): string[] {
+  // A TLS node listens on 2376 only, and wants a client certificate signed by the lab's CA.
+  const tcp = node.tls
+    ? ['--tlsverify', '--tlscacert', node.tls.ca, '--tlscert', node.tls.cert, '--tlskey', node.tls.key]
+    : ['--tls=false'];
   return [
     '--host',
     `unix://${node.socket}`,
     '--host',
     `tcp://${node.addr}`,
-    '--tls=false',
+    ...tcp,
     '--data-root',
     join(node.dir, 'data'),
     '--exec-root',

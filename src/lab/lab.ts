@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeLabCerts } from './certs.js';
 import { dockerdPid, isAlive, startDockerd, stopPid, type DockerdOptions } from './dockerd.js';
 import { loadImage, pingSocket, waitForEngine } from './engines.js';
 import { labImageTar } from './image.js';
@@ -17,6 +18,8 @@ export interface LabOptions extends DockerdOptions {
   baseDir?: string;
   subnetIndex?: number;
   labels?: string[][];
+  /** Engines on TLS: dockerd --tlsverify on 2376 with certificates made for the lab (see certs.ts). */
+  tls?: boolean;
   log?: (line: string) => void;
 }
 
@@ -50,16 +53,17 @@ export async function labUp(opts: LabOptions = {}): Promise<LabLayout> {
   const existing = readLab(name, baseDir);
   if (existing) {
     const status = await labStatus(existing);
-    if (status.every((s) => s.answering) && status.length === (opts.nodes ?? existing.nodes.length))
-      return existing;
+    const same = status.length === (opts.nodes ?? existing.nodes.length) && !!existing.tlsDir === !!opts.tls;
+    if (status.every((s) => s.answering) && same) return existing;
     say(`lab ${name} is partly up; tearing it down first`);
     await labDown(existing);
   }
-  const lab = labLayout(name, baseDir, opts.nodes ?? 3, opts.subnetIndex ?? 0, opts.labels);
+  const lab = labLayout(name, baseDir, opts.nodes ?? 3, opts.subnetIndex ?? 0, opts.labels, opts.tls);
   await mkdir(lab.dir, { recursive: true });
   await writeFile(stateFile(lab.dir), JSON.stringify(lab, null, 2));
   try {
     const image = labImageTar(join(baseDir, 'cache'));
+    await makeLabCerts(lab);
     await createNetwork(lab);
     const launchers = await Promise.all(lab.nodes.map((n) => startDockerd(n, opts)));
     await Promise.all(

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 
 export const MAX_NODES = 16;
 export const ENGINE_PORT = 2375;
+/** Docker's port for TLS, used by a lab started with TLS (the plain port is then off). */
+export const ENGINE_TLS_PORT = 2376;
 
 export interface LabNode {
   index: number;
@@ -22,6 +24,8 @@ export interface LabNode {
   /** Where this node's parts of Shoal cluster networks come from (routed to it from every other node). */
   clusterPool: string;
   labels: string[];
+  /** A TLS lab: the engine's CA, certificate and key (dockerd --tlsverify). */
+  tls?: { ca: string; cert: string; key: string };
 }
 
 export interface LabLayout {
@@ -33,6 +37,8 @@ export interface LabLayout {
   hostVeth: string;
   hostIp: string;
   nodes: LabNode[];
+  /** A TLS lab's certificates: ca.pem and one directory per node, `manager` (Shoal's), `client` (a CLI user's). */
+  tlsDir?: string;
 }
 
 export function defaultLabels(i: number): string[] {
@@ -45,12 +51,14 @@ export function labLayout(
   n: number,
   subnetIndex: number,
   labels: string[][] = [],
+  tls = false,
 ): LabLayout {
   if (!/^[a-z0-9]{1,8}$/.test(name))
     throw new Error(`lab name must be 1-8 lowercase letters or digits: ${name}`);
   if (!Number.isInteger(n) || n < 1 || n > MAX_NODES)
     throw new Error(`a lab has 1 to ${MAX_NODES} nodes, not ${n}`);
   const dir = join(baseDir, name);
+  const tlsDir = tls ? join(dir, 'tls') : undefined;
   const net = `198.18.${subnetIndex}`;
   const nodes: LabNode[] = [];
   for (let i = 0; i < n; i++) {
@@ -61,7 +69,7 @@ export function labLayout(
       name: `node-${i}`,
       netns: `${name}-n${i}`,
       ip,
-      addr: `${ip}:${ENGINE_PORT}`,
+      addr: `${ip}:${tls ? ENGINE_TLS_PORT : ENGINE_PORT}`,
       socket: join(ndir, 'docker.sock'),
       dir: ndir,
       pidfile: join(ndir, 'docker.pid'),
@@ -73,6 +81,14 @@ export function labLayout(
         ...(labels.length > 0 ? (labels[i % labels.length] ?? []) : defaultLabels(i)),
         `shoal.network-pool=198.19.${64 + 4 * i}.0/22`,
       ],
+      tls:
+        tlsDir === undefined
+          ? undefined
+          : {
+              ca: join(tlsDir, `node-${i}`, 'ca.pem'),
+              cert: join(tlsDir, `node-${i}`, 'cert.pem'),
+              key: join(tlsDir, `node-${i}`, 'key.pem'),
+            },
     });
   }
   return {
@@ -83,5 +99,6 @@ export function labLayout(
     hostVeth: `${name}-h`,
     hostIp: `${net}.1`,
     nodes,
+    tlsDir,
   };
 }

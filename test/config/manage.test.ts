@@ -25,6 +25,7 @@ describe('shoal manage flags', () => {
     const c = parse(
       '-H',
       'tcp://0.0.0.0:4000',
+      '--insecure-listen',
       '-H',
       'unix:///tmp/s.sock',
       'a:1,b:2',

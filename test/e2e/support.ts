@@ -58,14 +58,14 @@ export interface Run {
 export function docker(
   host: string,
   args: string[],
-  opts: { input?: string; timeoutMs?: number } = {},
+  opts: { input?: string; timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<Run> {
   return new Promise((resolve) => {
     const child = execFile(
       DOCKER,
       args,
       {
-        env: { ...process.env, DOCKER_HOST: host, DOCKER_CLI_HINTS: 'false' },
+        env: { ...process.env, DOCKER_HOST: host, DOCKER_CLI_HINTS: 'false', ...opts.env },
         timeout: opts.timeoutMs ?? 30_000,
         maxBuffer: 64 * 1024 * 1024,
         encoding: 'buffer',

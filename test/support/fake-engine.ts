@@ -2,7 +2,9 @@
 // simulated engine farm. Faked at the HTTP seam, never method by method.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 
 export interface FakeContainer {
   Id: string;
@@ -36,6 +38,8 @@ export interface FakeEngineOptions {
   minApiVersion?: string;
   images?: string[];
   osType?: string;
+  /** HTTPS, as dockerd --tlsverify (with `ca`: a client certificate signed by it is required). */
+  tls?: { cert: Buffer; key: Buffer; ca?: Buffer };
 }
 
 const ZERO = '0001-01-01T00:00:00Z';
@@ -63,6 +67,8 @@ export class FakeEngine {
   readonly requests: { method: string; path: string }[] = [];
   /** Upgraded (hijacked) connections, to see when a proxy closes them. */
   readonly upgrades: Socket[] = [];
+  /** With TLS: the CN of each client certificate presented. */
+  readonly peers: string[] = [];
   readonly id: string;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -92,7 +98,19 @@ export class FakeEngine {
   }
 
   async start(port = this.port): Promise<void> {
-    const server = createServer((req, res) => void this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    const tls = this.opts.tls;
+    const verify = tls?.ca !== undefined;
+    const server: Server = tls
+      ? createHttpsServer(
+          { ...tls, requestCert: verify, rejectUnauthorized: verify, allowHalfOpen: true },
+          handler,
+        )
+      : createServer(handler);
+    server.on('secureConnection', (s: TLSSocket) => {
+      const cn = s.getPeerCertificate().subject?.CN;
+      if (cn) this.peers.push(String(cn));
+    });
     server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));

@@ -1,5 +1,6 @@
 // Small HTTP helpers for tests: JSON calls and raw upgraded sockets.
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 
 export interface JsonResponse<T = unknown> {
   status: number;
@@ -36,11 +37,12 @@ export function upgrade(
   method: string,
   path: string,
   body = '',
-  opts: { bodyDelayMs?: number } = {},
+  opts: { bodyDelayMs?: number; tls?: ConnectionOptions } = {},
 ): Promise<{ socket: Socket; head: string; rest: Buffer }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: url.hostname, port: Number(url.port), allowHalfOpen: true });
+    const target = { host: url.hostname, port: Number(url.port), allowHalfOpen: true };
+    const socket = opts.tls ? tlsConnect({ ...opts.tls, ...target } as ConnectionOptions) : connect(target);
     let buf = Buffer.alloc(0);
     const onData = (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
@@ -52,7 +54,7 @@ export function upgrade(
     };
     socket.on('data', onData);
     socket.once('error', reject);
-    socket.once('connect', () => {
+    socket.once(opts.tls ? 'secureConnect' : 'connect', () => {
       const headers = `${method} ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
       if (opts.bodyDelayMs === undefined) {
         socket.write(headers + body);

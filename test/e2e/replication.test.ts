@@ -1,0 +1,120 @@
+// Two managers with --replication (child processes) in front of the lab, engines found in the fake Consul:
+// the Docker CLI works through either, hijacked streams included; killing the leader hands over within the
+// lock TTL plus a second, and the CLI works again through the survivor.
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConsulConnection } from '../../src/consul/connection.js';
+import { FakeConsul } from '../support/fake-consul.js';
+import { shoal, type Child } from './processes.js';
+import { cleanEngines, docker, lab, until } from './support.js';
+
+const TTL_S = 4;
+let fake: FakeConsul;
+const managers: Child[] = [];
+const ports: number[] = [];
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+function startManager(port: number): Child {
+  const c = shoal([
+    'manage',
+    '-H',
+    `tcp://127.0.0.1:${port}`,
+    '--replication',
+    '--advertise',
+    `127.0.0.1:${port}`,
+    '--replication-ttl',
+    `${TTL_S}s`,
+    '--engine-refresh-min-interval',
+    '1s',
+    '--engine-refresh-max-interval',
+    '2s',
+    '--heartbeat',
+    '1s',
+    `consul://${fake.addr}/ha`,
+  ]);
+  managers.push(c);
+  return c;
+}
+
+async function status(port: number): Promise<Record<string, string> | undefined> {
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/info`, { signal: AbortSignal.timeout(2000) });
+    const body = (await r.json()) as { SystemStatus?: [string, string][] };
+    return Object.fromEntries(body.SystemStatus ?? []);
+  } catch {
+    return undefined;
+  }
+}
+
+const host = (port: number) => `tcp://127.0.0.1:${port}`;
+
+beforeAll(async () => {
+  await cleanEngines();
+  fake = new FakeConsul({ sessionTtlMinMs: 1000, ttlGraceFactor: 2 });
+  await fake.start();
+  // Engines registered without TTL, as an operator would write them.
+  const conn = new ConsulConnection({ hosts: [fake.addr], prefix: '' });
+  for (const n of lab().nodes) await conn.put(`ha/docker/swarm/nodes/${n.addr}`, n.addr);
+  conn.close();
+  ports.push(await freePort(), await freePort());
+});
+afterAll(async () => {
+  await Promise.all(managers.map((m) => m.kill()));
+  await fake.close();
+  await cleanEngines();
+});
+
+describe('two managers', () => {
+  it('elect one leader; the CLI works through both; the survivor of a killed leader takes over', async () => {
+    const [pa, pb] = ports as [number, number];
+    const a = startManager(pa);
+    await until('a leads', async () => (await status(pa))?.['Role'] === 'primary', 15_000);
+    const b = startManager(pb);
+    await until(
+      'b is a replica of a',
+      async () => (await status(pb))?.['Primary'] === `127.0.0.1:${pa}`,
+      15_000,
+    );
+    expect((await status(pb))?.['Role']).toBe('replica');
+    await until('b sees 3 engines', async () => (await status(pb))?.['Nodes'] === '3', 15_000);
+
+    for (const p of [pa, pb]) {
+      const r = await docker(host(p), ['run', '--rm', '-i', 'busybox:local', 'cat'], { input: `via ${p}\n` });
+      expect(r.stdout).toBe(`via ${p}\n`);
+    }
+    const started = await docker(host(pb), [
+      'run',
+      '-d',
+      '--name',
+      'ha-sleeper',
+      'busybox:local',
+      'sleep',
+      '300',
+    ]);
+    expect(started.code).toBe(0);
+    const ex = await docker(host(pb), ['exec', '-i', 'ha-sleeper', 'cat'], { input: 'exec via replica\n' });
+    expect(ex.stdout).toBe('exec via replica\n');
+    expect((await docker(host(pa), ['ps', '--format', '{{.Names}}'])).stdout).toContain('ha-sleeper');
+
+    await a.kill('SIGKILL');
+    const t0 = Date.now();
+    await until('b leads', async () => (await status(pb))?.['Role'] === 'primary', 15_000);
+    const failover = Date.now() - t0;
+    expect(failover).toBeLessThan(TTL_S * 1000 + 1000);
+    expect(b.output()).toContain('Leader Election: Cluster leadership acquired');
+
+    const r = await docker(host(pb), ['run', '--rm', '-i', 'busybox:local', 'cat'], {
+      input: 'after failover\n',
+    });
+    expect(r.stdout).toBe('after failover\n');
+    const ex2 = await docker(host(pb), ['exec', '-i', 'ha-sleeper', 'cat'], { input: 'still there\n' });
+    expect(ex2.stdout).toBe('still there\n');
+  });
+});

@@ -1,0 +1,173 @@
+// The fake Consul, checked against Consul's documented semantics through the real `consul` client.
+import { EventEmitter } from 'node:events';
+import Consul from 'consul';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeConsul } from '../support/fake-consul.js';
+
+let fake: FakeConsul;
+let consul: Consul;
+
+beforeEach(async () => {
+  fake = new FakeConsul({ sessionTtlMinMs: 1000, ttlGraceFactor: 1 });
+  await fake.start();
+  consul = new Consul({ host: '127.0.0.1', port: fake.port });
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+/** A call that also returns the HTTP response (for X-Consul-Index). */
+function withResponse<T>(
+  call: (ctx: EventEmitter) => Promise<unknown>,
+): Promise<[{ headers: Record<string, string> }, T]> {
+  const ctx = Object.assign(new EventEmitter(), { includeResponse: true });
+  return call(ctx) as Promise<[{ headers: Record<string, string> }, T]>;
+}
+
+/**
+ * kv.set/del with the boolean Consul answered: the client (papi) turns a JSON `false` body into
+ * `undefined` unless the response is included, so read it from the [response, body] pair.
+ */
+async function put(opts: Record<string, unknown>): Promise<unknown> {
+  const [, body] = await withResponse((ctx) => consul.kv.set({ ...opts, ctx } as never));
+  return body;
+}
+async function del(opts: Record<string, unknown>): Promise<unknown> {
+  const [, body] = await withResponse((ctx) => consul.kv.del({ ...opts, ctx } as never));
+  return body;
+}
+
+describe('KV', () => {
+  it('stores values with flags and indexes; keys and recurse list a prefix', async () => {
+    expect(await consul.kv.set({ key: 'p/a', value: 'one', flags: 7 })).toBe(true);
+    await consul.kv.set('p/b/c', 'two');
+    const a = await consul.kv.get('p/a');
+    expect(a).toMatchObject({ Key: 'p/a', Value: 'one', Flags: 7 });
+    expect(a?.ModifyIndex).toBeGreaterThan(0);
+    expect((await consul.kv.keys('p/')).sort()).toEqual(['p/a', 'p/b/c']);
+    expect(await consul.kv.keys({ key: 'p/', separator: '/' })).toEqual(['p/a', 'p/b/']);
+    const all = (await consul.kv.get({ key: 'p/', recurse: true })) as { Key: string }[];
+    expect(all.map((e) => e.Key)).toEqual(['p/a', 'p/b/c']);
+    expect(await consul.kv.get('nope')).toBeUndefined();
+  });
+
+  it('check-and-set: cas=0 creates only, a stale ModifyIndex fails', async () => {
+    expect(await consul.kv.set({ key: 'c', value: '1', cas: 0 })).toBe(true);
+    expect(await put({ key: 'c', value: '2', cas: 0 })).toBe(false);
+    const first = await consul.kv.get('c');
+    expect(await consul.kv.set({ key: 'c', value: '3', cas: first?.ModifyIndex })).toBe(true);
+    expect(await put({ key: 'c', value: '4', cas: first?.ModifyIndex })).toBe(false);
+    expect((await consul.kv.get('c'))?.Value).toBe('3');
+    expect(await del({ key: 'c', cas: 1 })).toBe(false);
+  });
+
+  it('blocking queries wait for a change past the index, or time out with the same index', async () => {
+    await consul.kv.set('w/x', '1');
+    const [res] = await withResponse((ctx) => consul.kv.get({ key: 'w/', recurse: true, ctx } as never));
+    const index = res.headers['x-consul-index'];
+    const t0 = Date.now();
+    const timedOut = await withResponse((ctx) =>
+      consul.kv.get({ key: 'w/', recurse: true, index, wait: '300ms', ctx } as never),
+    );
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
+    expect(timedOut[0].headers['x-consul-index']).toBe(index);
+    const pending = withResponse<{ Key: string }[]>((ctx) =>
+      consul.kv.get({ key: 'w/', recurse: true, index, wait: '5s', ctx } as never),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    await consul.kv.set('w/y', '2');
+    const [after, data] = await pending;
+    expect(Number(after.headers['x-consul-index'])).toBeGreaterThan(Number(index));
+    expect(data.map((e) => e.Key)).toEqual(['w/x', 'w/y']);
+    // A delete under the prefix also wakes the query.
+    const pendingDelete = withResponse((ctx) =>
+      consul.kv.get({
+        key: 'w/',
+        recurse: true,
+        index: after.headers['x-consul-index'],
+        wait: '5s',
+        ctx,
+      } as never),
+    );
+    await consul.kv.del('w/x');
+    const [deleted] = await pendingDelete;
+    expect(Number(deleted.headers['x-consul-index'])).toBeGreaterThan(
+      Number(after.headers['x-consul-index']),
+    );
+  });
+});
+
+describe('sessions and locks', () => {
+  it('one holder at a time; release; destroy with behaviour delete removes the key', async () => {
+    const s1 = await consul.session.create({ ttl: '10s', behavior: 'delete' } as never);
+    const s2 = await consul.session.create({ ttl: '10s' });
+    expect(await consul.kv.set({ key: 'lock', value: 'a', acquire: s1.ID })).toBe(true);
+    expect(await put({ key: 'lock', value: 'b', acquire: s2.ID })).toBe(false);
+    expect((await consul.kv.get('lock'))?.LockIndex).toBe(1);
+    expect(await put({ key: 'lock', value: 'a', release: s2.ID })).toBe(false);
+    await consul.session.destroy(s1.ID);
+    expect(await consul.kv.get('lock')).toBeUndefined();
+  });
+
+  it('a session not renewed expires: behaviour release frees its lock after the lock-delay', async () => {
+    const s = await consul.session.create({ ttl: '1s', behavior: 'release', lockdelay: '500ms' } as never);
+    await consul.kv.set({ key: 'leader', value: 'me', acquire: s.ID });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await consul.session.renew(s.ID)).toBeDefined();
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await consul.kv.get('leader')) as unknown as { Session?: string }).toMatchObject({
+      Session: s.ID,
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    const after = (await consul.kv.get('leader')) as unknown as { Session?: string; Value: string };
+    expect(after.Session).toBeUndefined();
+    expect(after.Value).toBe('me');
+    await expect(consul.session.renew(s.ID)).rejects.toThrow();
+    const other = await consul.session.create({ ttl: '10s' });
+    expect(await put({ key: 'leader', value: 'you', acquire: other.ID })).toBe(false);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await consul.kv.set({ key: 'leader', value: 'you', acquire: other.ID })).toBe(true);
+  });
+
+  it("refuses a TTL under the server's minimum", async () => {
+    await expect(consul.session.create({ ttl: '100ms' })).rejects.toThrow(/Invalid Session TTL/);
+  });
+});
+
+describe('catalog and health', () => {
+  it('lists a service, and only passing instances with ?passing; a TTL check not passed turns critical', async () => {
+    await consul.agent.service.register({
+      name: 'docker',
+      id: 'docker-1',
+      address: '198.18.0.10',
+      port: 2375,
+      check: { ttl: '1s' },
+    } as never);
+    expect((await consul.catalog.service.nodes('docker')) as unknown[]).toHaveLength(1);
+    expect((await consul.health.service({ service: 'docker', passing: true })) as unknown[]).toHaveLength(0);
+    await consul.agent.check.pass('service:docker-1');
+    const passing = (await consul.health.service({ service: 'docker', passing: true })) as {
+      Service: { Address: string; Port: number };
+    }[];
+    expect(passing.map((e) => `${e.Service.Address}:${e.Service.Port}`)).toEqual(['198.18.0.10:2375']);
+    await new Promise((r) => setTimeout(r, 1200));
+    expect((await consul.health.service({ service: 'docker', passing: true })) as unknown[]).toHaveLength(0);
+    await consul.agent.service.deregister('docker-1');
+    expect((await consul.catalog.service.nodes('docker')) as unknown[]).toHaveLength(0);
+  });
+});
+
+describe('ACL', () => {
+  it('answers 403 without the token', async () => {
+    const locked = new FakeConsul({ aclToken: 'secret' });
+    await locked.start();
+    try {
+      const anon = new Consul({ host: '127.0.0.1', port: locked.port });
+      await expect(anon.kv.get('x')).rejects.toThrow(/Permission denied/);
+      const ok = new Consul({ host: '127.0.0.1', port: locked.port, defaults: { token: 'secret' } });
+      expect(await ok.kv.set('x', '1')).toBe(true);
+    } finally {
+      await locked.close();
+    }
+  });
+});
