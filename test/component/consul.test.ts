@@ -1,9 +1,14 @@
 // Consul discovery, the join agent and replication, with fake engines and the fake Consul server.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseJoinArgs } from '../../src/config/join.js';
 import { parseManageArgs } from '../../src/config/manage.js';
+import { ConsulConnection } from '../../src/consul/connection.js';
 import { ConsulDiscovery } from '../../src/discovery/consul.js';
+import { issueCert, makeCa } from '../../src/lab/certs.js';
 import { catalogRegistration, kvRegistration, runJoin } from '../../src/discovery/join.js';
 import { setLogSink } from '../../src/log.js';
 import { startManager, type Manager } from '../../src/main.js';
@@ -197,5 +202,81 @@ describe('replication', () => {
     const ls = await call<unknown[]>(baseB, 'GET', '/containers/json?all=1');
     expect(ls.status).toBe(200);
     expect(ls.body).toHaveLength(1);
+  });
+});
+
+describe('reaching Consul', () => {
+  it('sends the ACL token from kv.token or CONSUL_HTTP_TOKEN; without it Consul says 403 and info says so', async () => {
+    const fake = new FakeConsul({ aclToken: 'sekret' });
+    await fake.start();
+    cleanups.push(() => fake.close());
+    const list = await engines(1);
+    await new ConsulConnection({ hosts: [fake.addr], prefix: '', token: 'sekret' }).put(
+      `t/docker/swarm/nodes/${list[0]?.addr}`,
+      list[0]?.addr ?? '',
+    );
+    const ok = await manager(['--discovery-opt', 'kv.token=sekret', `consul://${fake.addr}/t`]);
+    await waitFor('engine via token', () => addrs(ok).length === 1, 5000);
+    process.env['CONSUL_HTTP_TOKEN'] = 'sekret';
+    try {
+      const viaEnv = await manager([`consul://${fake.addr}/t`]);
+      await waitFor('engine via env token', () => addrs(viaEnv).length === 1, 5000);
+    } finally {
+      delete process.env['CONSUL_HTTP_TOKEN'];
+    }
+    const denied = await manager([`consul://${fake.addr}/t`]);
+    const base = (denied.urls()[0] ?? '').replace('tcp://', 'http://');
+    const line = await waitFor('403 in info', async () => {
+      const r = await call<{ SystemStatus: [string, string][] }>(base, 'GET', '/info');
+      const l = r.body.SystemStatus.find(([k]) => k === 'Discovery')?.[1] ?? '';
+      return l.includes('unreachable') ? l : undefined;
+    });
+    expect(line).toMatch(/Permission denied|forbidden/i);
+  });
+
+  it('speaks TLS to Consul with kv.cacertfile, kv.certfile and kv.keyfile', async () => {
+    const dir = mkdtempSync(joinPath(tmpdir(), 'shoal-consul-tls-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const ca = await makeCa(dir);
+    const server = await issueCert(ca, { name: 'consul', usage: 'server', ips: ['127.0.0.1'] });
+    const client = await issueCert(ca, { name: 'shoal', usage: 'client' });
+    const fake = new FakeConsul({
+      tls: {
+        key: readFileSync(server.key, 'utf8'),
+        cert: readFileSync(server.cert, 'utf8'),
+        ca: readFileSync(ca.cert, 'utf8'),
+        requestCert: true,
+      },
+    });
+    await fake.start();
+    cleanups.push(() => fake.close());
+    const list = await engines(1);
+    const opts = [
+      '--discovery-opt',
+      `kv.cacertfile=${client.ca}`,
+      '--discovery-opt',
+      `kv.certfile=${client.cert}`,
+      '--discovery-opt',
+      `kv.keyfile=${client.key}`,
+    ];
+    const cfg = parseJoinArgs([
+      '--advertise',
+      list[0]?.addr ?? '',
+      '--heartbeat',
+      '1s',
+      '--ttl',
+      '30s',
+      ...opts,
+      `consul://${fake.addr}/s`,
+    ]);
+    const d = new ConsulDiscovery(`${fake.addr}/s`, { heartbeatMs: 1000, options: cfg.discoveryOpts });
+    cleanups.push(() => d.stop());
+    await kvRegistration(d, cfg).beat();
+    const m = await manager([...opts, `consul://${fake.addr}/s`]);
+    await waitFor('engine over TLS discovery', () => addrs(m).length === 1, 5000);
+    // Plain HTTP to the TLS agent gets nowhere.
+    const plain = await manager([`consul://${fake.addr}/s`]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(addrs(plain)).toEqual([]);
   });
 });

@@ -134,7 +134,47 @@ describe('sessions and locks', () => {
   });
 });
 
+describe('session expiry', () => {
+  it('behaviour delete removes the held keys when the TTL passes without renewal', async () => {
+    const s = await consul.session.create({ ttl: '1s', behavior: 'delete', lockdelay: '0s' } as never);
+    expect(await put({ key: 'nodes/a', value: 'a', acquire: s.ID })).toBe(true);
+    const [res] = await withResponse((ctx) => consul.kv.get({ key: 'nodes/', recurse: true, ctx } as never));
+    const index = res.headers['x-consul-index'];
+    // A blocking query on the directory wakes when the key goes.
+    const t0 = Date.now();
+    const [after, body] = await withResponse<unknown>((ctx) =>
+      consul.kv.get({ key: 'nodes/', recurse: true, index, wait: '5s', ctx } as never),
+    );
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(body).toBeUndefined();
+    expect(Number(after.headers['x-consul-index'])).toBeGreaterThan(Number(index));
+    await expect(consul.session.info(s.ID)).resolves.toBeUndefined();
+  });
+});
+
 describe('catalog and health', () => {
+  it('a blocking health query wakes when a check turns passing', async () => {
+    await consul.agent.service.register({
+      name: 'docker',
+      id: 'd2',
+      address: '198.18.0.11',
+      port: 2375,
+      check: { ttl: '5s' },
+    } as never);
+    const [res] = await withResponse((ctx) =>
+      consul.health.service({ service: 'docker', passing: true, ctx } as never),
+    );
+    const index = res.headers['x-consul-index'];
+    const pending = withResponse<unknown[]>((ctx) =>
+      consul.health.service({ service: 'docker', passing: true, index, wait: '5s', ctx } as never),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    await consul.agent.check.pass('service:d2');
+    const [, list] = await pending;
+    expect(list).toHaveLength(1);
+  });
+
   it('lists a service, and only passing instances with ?passing; a TTL check not passed turns critical', async () => {
     await consul.agent.service.register({
       name: 'docker',
