@@ -111,7 +111,9 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     entries: (addrs) => pool.update(addrs),
     error: (err) => log.error(`Discovery error: ${err.message}`),
   });
-  log.info(`Listening for HTTP on ${server.urls().join(', ')}`, { strategy: strategy.name });
+  log.info(`Listening for ${server.secure ? 'HTTPS' : 'HTTP'} on ${server.urls().join(', ')}`, {
+    strategy: strategy.name,
+  });
   return {
     pool,
     hub,

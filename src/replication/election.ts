@@ -17,6 +17,8 @@ export interface ElectionHooks {
 
 export class Election {
   private session: string | undefined;
+  /** A session given up while Consul was unreachable: destroyed once it answers, freeing the lock. */
+  private abandoned: string | undefined;
   private leading = false;
   private primary: string | undefined;
   private lastRenew = 0;
@@ -90,6 +92,7 @@ export class Election {
   /** A leader that could not renew for a whole TTL may already have been replaced: stop at once. */
   private checkFresh(): void {
     if (this.leading && Date.now() - this.lastRenew >= this.sessionTtlMs) {
+      this.abandoned = this.session;
       this.session = undefined;
       this.stepDown('no contact with Consul for a session TTL');
     }
@@ -111,6 +114,13 @@ export class Election {
         });
         index = next < index ? 0 : next;
         this.checkFresh();
+        if (this.abandoned) {
+          const old = this.abandoned;
+          this.abandoned = undefined;
+          await this.consul.destroySession(old).catch(() => undefined);
+          index = 0;
+          continue;
+        }
         if (pair?.session && pair.session === this.session) {
           this.becomeLeader();
         } else if (pair?.session) {
@@ -154,7 +164,14 @@ export class Election {
   }
 
   private follow(addr: string): void {
-    if (addr === this.primary) return;
+    // Our own address under a session we no longer hold is a stale lock on its way out, not a leader.
+    if (addr === this.advertise) addr = '';
+    if ((addr || undefined) === this.primary) return;
+    if (!addr) {
+      this.primary = undefined;
+      this.hooks.leader(undefined);
+      return;
+    }
     this.primary = addr;
     log.info(`New leader elected: ${addr}`);
     this.hooks.leader(addr);
