@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { startRegistry } from '../src/lab/registry.js';
 import { startChild } from './children.js';
 import { benchLab } from './lab.js';
+import { benchStoreArgs } from './store.js';
 
 function run(cmd: string, args: string[], host: string, cwd?: string): Promise<number> {
   return new Promise((done, fail) => {
@@ -31,10 +32,13 @@ export async function runComposeBench(): Promise<void> {
   const lab = await benchLab();
   const registry = await startRegistry(lab);
   const addrs = lab.nodes.map((n) => n.addr).join(',');
-  const shoal = await startChild('dist/src/cli.js', ['manage', '-H', 'tcp://127.0.0.1:0', addrs], (out) =>
-    (out.match(/Registered Engine/g) ?? []).length >= 3
-      ? Number(/Listening for HTTP on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1])
-      : undefined,
+  const shoal = await startChild(
+    'dist/src/cli.js',
+    ['manage', ...benchStoreArgs(), '-H', 'tcp://127.0.0.1:0', addrs],
+    (out) =>
+      (out.match(/Registered Engine/g) ?? []).length >= 3
+        ? Number(/Listening for HTTP on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1])
+        : undefined,
   );
   const viaShoal = `tcp://127.0.0.1:${shoal.port}`;
   const direct = `tcp://${lab.nodes[0]?.addr ?? ''}`;

@@ -5,6 +5,7 @@ import { ConsulConnection } from '../src/consul/connection.js';
 import { FakeConsul } from '../test/support/fake-consul.js';
 import { startChild, type Child } from './children.js';
 import { benchLab } from './lab.js';
+import { benchStoreArgs } from './store.js';
 
 const say = (l: string) => process.stdout.write(`${l}\n`);
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -22,10 +23,19 @@ async function freePort(): Promise<number> {
 }
 
 function manager(args: string[]): Promise<Child> {
-  return startChild('dist/src/cli.js', ['manage', ...args], (out) => {
-    const m = /Listening for HTTP on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-    return m ? Number(m[1]) : undefined;
-  });
+  return startChild(
+    'dist/src/cli.js',
+    [
+      'manage',
+      // Replicated managers share the Consul store at the discovery's prefix (the default).
+      ...(args.includes('--replication') ? [] : benchStoreArgs()),
+      ...args,
+    ],
+    (out) => {
+      const m = /Listening for HTTP on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      return m ? Number(m[1]) : undefined;
+    },
+  );
 }
 
 async function role(port: number): Promise<string | undefined> {

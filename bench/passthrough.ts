@@ -7,6 +7,7 @@ import { benchLab } from './lab.js';
 import type { LabLayout } from '../src/lab/layout.js';
 import { startChild, type Child } from './children.js';
 import { load, type LoadResult, type Target } from './load.js';
+import { benchStoreArgs } from './store.js';
 
 const CONTAINERS_PER_ENGINE = 30;
 
@@ -119,7 +120,7 @@ export async function runPassthroughBench(): Promise<void> {
     const addrs = lab.nodes.map((n) => n.addr).join(',');
     const shoalChild = await startChild(
       'dist/src/cli.js',
-      ['manage', '-H', 'tcp://127.0.0.1:0', addrs],
+      ['manage', ...benchStoreArgs(), '-H', 'tcp://127.0.0.1:0', addrs],
       (out) =>
         (out.match(/Registered Engine/g) ?? []).length >= 3
           ? Number(/Listening for HTTP on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1])

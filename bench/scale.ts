@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { startChild } from './children.js';
 import { load, summarise } from './load.js';
+import { benchStoreArgs } from './store.js';
 
 const ENGINES = Number(process.env['BENCH_ENGINES'] ?? 1000);
 const PER_ENGINE = 30;
@@ -46,7 +47,7 @@ export async function runScaleBench(): Promise<void> {
   const t1 = Date.now();
   const shoal = await startChild(
     'dist/src/cli.js',
-    ['manage', '-H', 'tcp://127.0.0.1:0', `file://${file}`],
+    ['manage', ...benchStoreArgs(), '-H', 'tcp://127.0.0.1:0', `file://${file}`],
     (out) =>
       out.includes('Listening for HTTP') ? Number(/tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1]) : undefined,
   );

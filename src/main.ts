@@ -10,18 +10,19 @@ import { EventHub } from './events/hub.js';
 import { log, setLogLevel } from './log.js';
 import { Pool } from './pool/pool.js';
 import { Rescheduler } from './pool/reschedule.js';
-import { clusterNetworks } from './pool/cluster-networks.js';
-import { addMissingParts } from './pool/network-create.js';
+import { NetworkReconciler } from './pool/network-reconcile.js';
 import { filtersByName } from './scheduler/filters/index.js';
 import { resourcesFilter } from './scheduler/filters/resources.js';
 import type { Scheduler } from './scheduler/schedule.js';
 import { loadStrategy } from '../strategies/index.js';
 import { startReplication, type Replication } from './replication/replication.js';
+import { openStore, storeSpecFor, type Store } from './store/index.js';
 
 export interface Manager {
   readonly pool: Pool;
   readonly hub: EventHub;
   readonly server: ApiServer;
+  readonly store: Store;
   urls(): string[];
   stop(): Promise<void>;
 }
@@ -38,6 +39,8 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     filters: [...filtersByName(names), resourcesFilter(config.overcommit)],
     strategy,
   };
+  // A store that cannot be trusted stops the start here (StoreCorruptError), before anything runs.
+  const store = await openStore(storeSpecFor(config), { options: config.discoveryOpts });
   const discovery: Discovery = createDiscovery(config.discovery, {
     heartbeatMs: config.heartbeatMs,
     options: config.discoveryOpts,
@@ -65,24 +68,27 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     rng: opts.rng ?? Math.random,
     cors: config.cors,
     networkPool: config.networkPool,
+    store,
     role: () => replication?.role() ?? { role: 'primary' },
     tls: config.tls.front,
     statusLines: () => {
       const lines: [string, string][] = [];
       const d = discovery.status?.();
       if (d) lines.push(['Discovery', d]);
+      lines.push(['Store', store.describe()]);
       return lines;
     },
   };
   // Only the leader changes things (a manager without --replication always leads).
   const leads = () => replication?.election.isLeader() ?? true;
+  store.setWritable(leads);
   const rescheduler = new Rescheduler(deps);
   pool.onTransition((engine, what) => {
     if (leads()) rescheduler.onTransition(engine, what);
   });
   // An engine that joins (or comes back) gets its part of every cluster network.
-  const completeNetworks = (engine: Engine) =>
-    void addMissingParts(pool, engine, clusterNetworks(pool).values(), config.networkPool);
+  const networks = new NetworkReconciler(deps);
+  const completeNetworks = (engine: Engine) => networks.engineReady(engine);
   pool.onTransition((engine, what) => {
     if (what !== 'engine_disconnect' && leads()) completeNetworks(engine);
   });
@@ -90,7 +96,10 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   if (config.replication) {
     replication = startReplication(discovery, config.replication, engineConnectOptions(config.tls.front), {
       // A new leader catches up on what happened while it followed.
-      elected: () => pool.healthy().forEach(completeNetworks),
+      elected: () => {
+        pool.healthy().forEach(completeNetworks);
+        rescheduler.resume();
+      },
       lost: () => undefined,
       leader: () => undefined,
     });
@@ -102,6 +111,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     await pool.stop();
+    await store.close();
     if (e.code === 'EADDRINUSE') {
       throw new Error(`${e.message}: is Docker already running on this machine? Try using a different port`);
     }
@@ -118,12 +128,14 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     pool,
     hub,
     server,
+    store,
     urls: () => server.urls(),
     async stop() {
       await replication?.stop();
       discovery.stop();
       await server.close();
       await pool.stop();
+      await store.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import type { TlsConfig } from '../config/tls.js';
 import type { EventHub } from '../events/hub.js';
 import type { Pool } from '../pool/pool.js';
 import type { Scheduler } from '../scheduler/schedule.js';
+import type { Store } from '../store/store.js';
 
 export interface ApiDeps {
   readonly pool: Pool;
@@ -20,6 +21,8 @@ export interface ApiDeps {
   readonly cors: boolean;
   /** --network-pool: where cluster networks get their per-engine subnets. */
   readonly networkPool: string;
+  /** The cluster state store: network records, reschedule bookkeeping. */
+  readonly store: Store;
   /** TLS on every listener (--tls, --tlsverify); plain HTTP when absent. */
   readonly tls?: TlsConfig;
   /** With --replication: a replica sends what it does not answer itself to the leader. */

@@ -4,11 +4,21 @@ import { describe } from '../engine/connection-errors.js';
 import { EngineUnreachableError } from '../engine/connection-errors.js';
 import { log } from '../log.js';
 import { ApiError, EngineHttpError } from '../errors.js';
+import { StoreError, type StoreErrorCode } from '../store/errors.js';
 
 export interface StandardHeaders {
   apiVersion(): string;
   readonly server: string;
 }
+
+/** The cluster state store's errors: a manager that does not lead, or a store it cannot reach, is 503. */
+const STORE_STATUS: Record<StoreErrorCode, number> = {
+  readOnly: 503,
+  unavailable: 503,
+  conflict: 409,
+  corrupt: 500,
+  spec: 500,
+};
 
 let standard: StandardHeaders = { apiVersion: () => '1.41', server: 'Shoal' };
 
@@ -53,6 +63,9 @@ export function errorResponse(err: unknown): { status: number; body: Buffer; con
     message = err.message;
   } else if (err instanceof EngineUnreachableError) {
     status = 503;
+    message = err.message;
+  } else if (err instanceof StoreError) {
+    status = STORE_STATUS[err.code];
     message = err.message;
   } else {
     message = describe(err);

@@ -134,6 +134,13 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
     usage: 'discovery URL (same as the positional argument)',
   },
   ...TLS_FLAGS,
+  {
+    name: 'store',
+    kind: 'string',
+    usage:
+      'where the cluster state is kept: file:///path (default /var/lib/shoal/state.json as root, else ' +
+      '$XDG_STATE_HOME/shoal/state.json; with --replication, Consul at the discovery prefix) or consul://h:p/prefix',
+  },
 ];
 
 export interface ListenAddr {
@@ -167,6 +174,8 @@ export interface ManageConfig {
   experimental: boolean;
   /** --tls, --tlsverify and the --engine-tls* overrides, certificates loaded. */
   tls: ManageTls;
+  /** --store: where the cluster state is kept (undefined: the default, see storeSpecFor). */
+  store?: string;
 }
 
 /** Parses `shoal manage` arguments (after the command name) into a validated config; throws UsageError. */
@@ -226,6 +235,7 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
     containerNameRefreshFilter: str(v, 'container-name-refresh-filter'),
     logLevel: bool(v, 'debug') && !levelGiven ? 'debug' : level,
     experimental: bool(v, 'experimental'),
+    store: str(v, 'store') || undefined,
   };
 }
 

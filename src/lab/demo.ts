@@ -2,6 +2,7 @@
 import { parseManageArgs } from '../config/manage.js';
 import { log } from '../log.js';
 import { startManager } from '../main.js';
+import { join } from 'node:path';
 import { labDown, labUp } from './lab.js';
 
 export async function runDemo(args: string[]): Promise<void> {
@@ -13,6 +14,9 @@ export async function runDemo(args: string[]): Promise<void> {
   try {
     manager = await startManager(
       parseManageArgs([
+        // The demo's cluster state lives and goes with its lab.
+        '--store',
+        `file://${join(lab.dir, 'state.json')}`,
         '-H',
         `tcp://127.0.0.1:${port}`,
         '--engine-refresh-min-interval',

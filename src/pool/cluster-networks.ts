@@ -85,15 +85,22 @@ const inFlight = new Set<string>();
 
 /**
  * A free /24 for an engine's part: from the engine's own pool label when it has one (its hosts route that
- * pool to it), else from the cluster pool, avoiding every subnet in use on any engine.
+ * pool to it), else from the cluster pool, avoiding every subnet in use on any engine and the `reserved`
+ * ones (recorded for engines that are away, which get theirs back when they return).
  */
-export function allocateSubnet(pool: Pool, engine: Engine, clusterPool: string): string | undefined {
+export function allocateSubnet(
+  pool: Pool,
+  engine: Engine,
+  clusterPool: string,
+  reserved: readonly string[] = [],
+): string | undefined {
   const own = engine.specs?.labels[ENGINE_POOL_LABEL];
   const source = parseCidr(own ?? clusterPool);
   if (!source) return undefined;
-  const used = own
-    ? subnetsOf(engine.lists.networks)
-    : pool.healthy().flatMap((e) => subnetsOf(e.lists.networks));
+  const used = [
+    ...(own ? subnetsOf(engine.lists.networks) : pool.healthy().flatMap((e) => subnetsOf(e.lists.networks))),
+    ...reserved.map(parseCidr).filter((s): s is Subnet => s !== undefined),
+  ];
   for (const part of parts(source, Math.max(24, source.prefix))) {
     const text = cidrText(part);
     if (inFlight.has(text) || used.some((u) => overlaps(u, part))) continue;

@@ -1,11 +1,25 @@
 // Rescheduling (classic's watchdog): when an engine fails, its `reschedule:on-node-failure` containers are
 // re-created elsewhere with the same name and swarm ID, and started if they were running; when the engine
-// comes back, its stale copies are removed.
+// comes back, its stale copies are removed. The store records each move (reschedule-records.ts).
 import type { Engine } from '../engine/engine.js';
 import type { CachedContainer, CreateSpec } from '../engine/types.js';
 import { log } from '../log.js';
 import { reschedulePolicyOf, SWARM_LABELS } from '../scheduler/swarm-config.js';
+import { StoreReadOnlyError, StoreUnavailableError } from '../store/errors.js';
+import type { Store } from '../store/store.js';
 import { createContainer, type Placer } from './create-container.js';
+import {
+  abandonMove,
+  claimMove,
+  completeMove,
+  copyRef,
+  isStale,
+  MOVE_LEASE_MS,
+  moveRecords,
+  staleRemoved,
+  type CopyRef,
+  type MoveRecord,
+} from './reschedule-records.js';
 
 /** A create body from an inspect: the same settings, without what belonged to the old container. */
 export function bodyFromSpec(id: string, spec: CreateSpec): Record<string, unknown> {
@@ -34,17 +48,22 @@ export function wasRunning(c: CachedContainer, failedAt: number): boolean {
 export class Rescheduler {
   private readonly busy = new Set<string>();
 
-  constructor(private readonly placer: Placer) {}
+  constructor(private readonly placer: Placer & { readonly store: Store }) {}
 
   /** Engine events, as the pool reports them. */
   onTransition(engine: Engine, what: string): void {
-    if (what === 'engine_disconnect') {
-      const candidates = [...engine.containers.values()].filter(
-        (c) => reschedulePolicyOf(c.detail.Config.Labels) === 'on-node-failure',
-      );
-      void this.moveAll(engine, candidates, Date.now());
-    } else {
-      void this.removeStale(engine);
+    if (what === 'engine_disconnect') void this.moveAll(engine, candidates(engine), Date.now());
+    else void this.removeStale(engine);
+  }
+
+  /**
+   * A manager that starts leading catches up: containers of engines that failed while it followed are
+   * moved (those an earlier leader already moved are only recorded), and stale copies are looked for.
+   */
+  resume(): void {
+    for (const engine of this.placer.pool.validated()) {
+      if (engine.isHealthy) void this.removeStale(engine);
+      else void this.moveAll(engine, candidates(engine), Date.now());
     }
   }
 
@@ -54,10 +73,21 @@ export class Rescheduler {
       this.busy.add(c.id);
       try {
         await this.move(from, c, wasRunning(c, failedAt));
+      } catch (err) {
+        this.storeTrouble(err, `Cannot reschedule ${c.name} now`, () => {
+          if (!from.isHealthy && from.containers.get(c.id)) void this.moveAll(from, [c], failedAt);
+        });
       } finally {
         this.busy.delete(c.id);
       }
     }
+  }
+
+  /** Another healthy engine's container with the swarm ID: the copy an earlier move made. */
+  private liveCopy(swarmId: string, not: Engine, except: (id: string) => boolean): CopyRef | undefined {
+    for (const [id, e] of this.placer.pool.containers.withSwarmId(swarmId))
+      if (e !== not && e.isHealthy && !except(id)) return copyRef(e, id);
+    return undefined;
   }
 
   private async move(from: Engine, old: CachedContainer, running: boolean): Promise<void> {
@@ -65,6 +95,26 @@ export class Rescheduler {
     if (!spec) {
       log.warn(`Cannot reschedule ${old.name}: its settings were not recorded`);
       return;
+    }
+    const store = this.placer.store;
+    const swarmId = old.summary.Labels?.[SWARM_LABELS.id];
+    const ref = copyRef(from, old.id);
+    let before: MoveRecord | undefined;
+    if (swarmId) {
+      const live = this.liveCopy(swarmId, from, (id) => id === old.id);
+      if (live) {
+        // Moved by an earlier leader (or before a restart): recorded, not moved twice.
+        await completeMove(store, { swarmId, name: old.name, current: live }, ref);
+        from.containers.remove(old.id, from.containers.nextSeq());
+        log.info(`Container ${old.id} was already rescheduled to ${live.engineName} as ${live.container}`);
+        return;
+      }
+      const claim = await claimMove(store, swarmId, old.name, ref);
+      if (claim === 'busy') {
+        log.info(`Container ${old.id} is being rescheduled by another manager`);
+        return;
+      }
+      before = claim.before;
     }
     // The old copy leaves the cache first, so its name and swarm ID are free for the new one.
     from.containers.remove(old.id, from.containers.nextSeq());
@@ -79,41 +129,87 @@ export class Rescheduler {
       log.info(
         `Rescheduled container ${old.id} from ${from.name} to ${created.engine.name} as ${created.id}`,
       );
-      if (running) {
-        log.info(`Container ${old.id} was running, starting container ${created.id}`);
-        try {
-          await created.engine.client.json('POST', `/containers/${created.id}/start`);
-          await created.engine.refreshContainer(created.id);
-        } catch (err) {
-          log.error(`Failed to start rescheduled container ${created.id}: ${(err as Error).message}`);
-        }
-      }
+      if (swarmId)
+        await completeMove(
+          store,
+          { swarmId, name: old.name, current: copyRef(created.engine, created.id) },
+          ref,
+        ).catch((err: unknown) =>
+          log.error(`Could not record the move of ${old.id}: ${(err as Error).message}`),
+        );
+      if (running) await startMoved(old.id, created.engine, created.id);
     } catch (err) {
       log.error(`Failed to reschedule container ${old.id} from ${from.name}: ${(err as Error).message}`);
       // Put it back, so it shows (Host Down) and is retried on the next failure.
       from.containers.apply(old, from.containers.nextSeq());
+      if (swarmId) await abandonMove(store, swarmId, before).catch(() => undefined);
     }
   }
 
-  /** A container whose swarm ID lives on another engine was rescheduled away: this copy goes. */
+  /** Copies the records say are not the live one go (without a record: when the swarm ID is elsewhere). */
   private async removeStale(engine: Engine): Promise<void> {
-    const pool = this.placer.pool;
+    const ids = [...engine.containers.values()].some((c) => c.summary.Labels?.[SWARM_LABELS.id]);
+    if (!ids) return;
+    let records: Map<string, MoveRecord>;
+    try {
+      records = await moveRecords(this.placer.store);
+    } catch (err) {
+      this.storeTrouble(err, `Cannot look for stale copies on ${engine.name} now`, () => {
+        if (engine.isHealthy) void this.removeStale(engine);
+      });
+      return;
+    }
     for (const c of [...engine.containers.values()]) {
       const swarmId = c.summary.Labels?.[SWARM_LABELS.id];
       if (!swarmId) continue;
-      const elsewhere = [...pool.containers.withSwarmId(swarmId)].some(
-        ([id, e]) => e !== engine && id !== c.id,
-      );
-      if (!elsewhere) continue;
+      const rec = records.get(swarmId);
+      const stale = rec
+        ? isStale(await this.settle(rec, engine), c.id)
+        : this.liveCopy(swarmId, engine, (id) => id === c.id) !== undefined;
+      if (!stale) continue;
       try {
         await engine.client.json('DELETE', `/containers/${c.id}`, { query: { force: '1', v: '1' } });
         engine.containers.remove(c.id, engine.containers.nextSeq());
         log.info(`Removed duplicate container ${c.id} (${c.name}) from ${engine.name}: it was rescheduled`);
+        if (rec) await staleRemoved(this.placer.store, swarmId, c.id);
       } catch (err) {
         log.warn(
           `Could not remove duplicate container ${c.id} from ${engine.name}: ${(err as Error).message}`,
         );
       }
     }
+  }
+
+  /** A move left `moving` past its lease (its manager died) whose copy exists is recorded as done. */
+  private async settle(rec: MoveRecord, here: Engine): Promise<MoveRecord> {
+    if (rec.state !== 'moving' || Date.now() - Date.parse(rec.since) < MOVE_LEASE_MS) return rec;
+    const live = this.liveCopy(rec.swarmId, here, (id) => rec.stale.some((s) => s.container === id));
+    if (!live) return rec;
+    await completeMove(this.placer.store, { ...rec, current: live }).catch(() => undefined);
+    return { ...rec, state: 'moved', current: live };
+  }
+
+  private storeTrouble(err: unknown, what: string, retry: () => void): void {
+    if (err instanceof StoreReadOnlyError) return log.debug(`${what}: ${err.message}`);
+    log.error(`${what}: ${(err as Error).message}`);
+    if (err instanceof StoreUnavailableError) setTimeout(retry, RETRY_MS).unref();
+  }
+}
+
+const RETRY_MS = 5_000;
+
+function candidates(engine: Engine): CachedContainer[] {
+  return [...engine.containers.values()].filter(
+    (c) => reschedulePolicyOf(c.detail.Config.Labels) === 'on-node-failure',
+  );
+}
+
+async function startMoved(oldId: string, engine: Engine, id: string): Promise<void> {
+  log.info(`Container ${oldId} was running, starting container ${id}`);
+  try {
+    await engine.client.json('POST', `/containers/${id}/start`);
+    await engine.refreshContainer(id);
+  } catch (err) {
+    log.error(`Failed to start rescheduled container ${id}: ${(err as Error).message}`);
   }
 }

@@ -15,6 +15,7 @@ import { startManager, type Manager } from '../../src/main.js';
 import { FakeConsul } from '../support/fake-consul.js';
 import { FakeEngine } from '../support/fake-engine.js';
 import { call, demux, readAll, upgrade } from '../support/http.js';
+import { tempStore } from '../support/temp-store.js';
 import { waitFor } from '../support/wait.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -46,8 +47,11 @@ async function freePort(): Promise<number> {
 
 async function manager(args: string[], port = 0): Promise<Manager> {
   setLogSink(() => undefined);
+  const store = tempStore();
+  cleanups.push(() => store.remove());
   const m = await startManager(
     parseManageArgs([
+      ...store.args,
       '-H',
       `tcp://127.0.0.1:${port}`,
       '--engine-refresh-min-interval',

@@ -7,23 +7,28 @@ import { startManager, type Manager } from '../../src/main.js';
 import { startFarm, type Farm } from '../support/farm.js';
 import { waitFor } from '../support/cluster.js';
 import { call } from '../support/http.js';
+import { tempStore } from '../support/temp-store.js';
 
 const ENGINES = 150;
 const PER_ENGINE = 20;
 let farm: Farm;
 let manager: Manager;
 let base: string;
+const store = tempStore();
 
 beforeAll(async () => {
   setLogSink(() => undefined);
   farm = await startFarm({ engines: ENGINES, containersPerEngine: PER_ENGINE });
-  manager = await startManager(parseManageArgs(['-H', 'tcp://127.0.0.1:0', farm.addrs.join(',')]));
+  manager = await startManager(
+    parseManageArgs(['-H', 'tcp://127.0.0.1:0', ...store.args, farm.addrs.join(',')]),
+  );
   base = (manager.urls()[0] ?? '').replace('tcp://', 'http://');
   await waitFor('farm registered', () => manager.pool.healthy().length === ENGINES, 60_000);
 }, 90_000);
 afterAll(async () => {
   await manager?.stop();
   await farm?.stop();
+  store.remove();
 }, 60_000);
 
 it('lists every container of every engine from its cache', async () => {

@@ -65,6 +65,8 @@ it('keeps an engine with a duplicated ID pending, with classic text, and serves 
       '1s',
       '--engine-refresh-max-interval',
       '1s',
+      '--store',
+      `file://${file}.state.json`,
       `file://${file}`,
     ]),
   );

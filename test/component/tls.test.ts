@@ -14,6 +14,9 @@ import { startManager, type Manager } from '../../src/main.js';
 import { fakeCluster, waitFor, type FakeCluster } from '../support/cluster.js';
 import { FakeEngine } from '../support/fake-engine.js';
 import { demux, readAll, upgrade } from '../support/http.js';
+import { tempStore } from '../support/temp-store.js';
+
+const store = tempStore();
 
 interface Certs {
   manager: CertFiles;
@@ -146,7 +149,9 @@ describe('engine certificates', () => {
 
   const start = async (flags: string[]) => {
     await manager?.stop();
-    manager = await startManager(parseManageArgs(['-H', 'tcp://127.0.0.1:0', ...flags, engine.addr], {}));
+    manager = await startManager(
+      parseManageArgs([...store.args, '-H', 'tcp://127.0.0.1:0', ...flags, engine.addr], {}),
+    );
     return manager;
   };
 
@@ -179,7 +184,10 @@ describe('listening without TLS', () => {
     const lines: string[] = [];
     setLogSink((l) => lines.push(l));
     const m = await startManager(
-      parseManageArgs(['-H', 'tcp://0.0.0.0:0', '--insecure-listen', 'nodes://127.0.0.1:9'], {}),
+      parseManageArgs(
+        [...store.args, '-H', 'tcp://0.0.0.0:0', '--insecure-listen', 'nodes://127.0.0.1:9'],
+        {},
+      ),
     );
     await m.stop();
     setLogSink(() => undefined);
@@ -188,3 +196,5 @@ describe('listening without TLS', () => {
     );
   });
 });
+
+afterAll(() => store.remove());

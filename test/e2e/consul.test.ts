@@ -5,6 +5,7 @@ import { parseManageArgs } from '../../src/config/manage.js';
 import { setLogSink } from '../../src/log.js';
 import { startManager, type Manager } from '../../src/main.js';
 import { FakeConsul } from '../support/fake-consul.js';
+import { tempStore } from '../support/temp-store.js';
 import { shoal, shoalOnce, type Child } from './processes.js';
 import { cleanEngines, docker, lab, until } from './support.js';
 
@@ -39,9 +40,23 @@ function agent(i: number, extra: string[] = []): Child {
 
 async function manage(extra: string[] = []): Promise<{ m: Manager; host: string }> {
   setLogSink(() => undefined);
+  const store = tempStore();
   const m = await startManager(
-    parseManageArgs(['-H', 'tcp://127.0.0.1:0', '--engine-refresh-min-interval', '1s', ...extra, url()]),
+    parseManageArgs([
+      ...store.args,
+      '-H',
+      'tcp://127.0.0.1:0',
+      '--engine-refresh-min-interval',
+      '1s',
+      ...extra,
+      url(),
+    ]),
   );
+  const stop = m.stop.bind(m);
+  m.stop = async () => {
+    await stop();
+    store.remove();
+  };
   manager = m;
   return { m, host: m.urls()[0] ?? '' };
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsulConnection } from '../../src/consul/connection.js';
 import { FakeConsul } from '../support/fake-consul.js';
 import { shoal, type Child } from './processes.js';
-import { cleanEngines, docker, lab, until } from './support.js';
+import { cleanEngines, docker, engineHost, lab, until } from './support.js';
 
 const TTL_S = 4;
 let fake: FakeConsul;
@@ -54,6 +54,18 @@ async function status(port: number): Promise<Record<string, string> | undefined>
 }
 
 const host = (port: number) => `tcp://127.0.0.1:${port}`;
+
+/** A network's subnet on one engine, asked of the engine directly ("" when it has no such network). */
+async function subnetOn(i: number, name: string): Promise<string> {
+  const r = await docker(engineHost(i), [
+    'network',
+    'inspect',
+    '--format',
+    '{{range .IPAM.Config}}{{.Subnet}}{{end}}',
+    name,
+  ]);
+  return r.code === 0 ? r.stdout.trim() : '';
+}
 
 beforeAll(async () => {
   await cleanEngines();
@@ -103,8 +115,16 @@ describe('two managers', () => {
     expect(ex.stdout).toBe('exec via replica\n');
     expect((await docker(host(pa), ['ps', '--format', '{{.Names}}'])).stdout).toContain('ha-sleeper');
 
+    // A cluster network made through the replica before the failover: its subnets are in the Consul store.
+    expect((await docker(host(pb), ['network', 'create', 'ha-net'])).code).toBe(0);
+    const subnets = await Promise.all(lab().nodes.map((_n, i) => subnetOn(i, 'ha-net')));
+    expect(subnets.every((x) => /^198\.19\.\d+\.0\/24$/.test(x))).toBe(true);
+    expect(fake.kvKeys('ha/shoal/state/networks/')).toHaveLength(1);
+
     await a.kill('SIGKILL');
     const t0 = Date.now();
+    // While nobody leads, node-2 loses its part; the new leader makes it again on the recorded subnet.
+    expect((await docker(engineHost(2), ['network', 'rm', 'ha-net'])).code).toBe(0);
     await until('b leads', async () => (await status(pb))?.['Role'] === 'primary', 15_000);
     const failover = Date.now() - t0;
     expect(failover).toBeLessThan(TTL_S * 1000 + 1000);
@@ -116,5 +136,22 @@ describe('two managers', () => {
     expect(r.stdout).toBe('after failover\n');
     const ex2 = await docker(host(pb), ['exec', '-i', 'ha-sleeper', 'cat'], { input: 'still there\n' });
     expect(ex2.stdout).toBe('still there\n');
+
+    await until('node-2 part back', async () => (await subnetOn(2, 'ha-net')) === subnets[2], 15_000);
+    const ip = await docker(host(pb), [
+      'run',
+      '--rm',
+      '--network',
+      'ha-net',
+      '-e',
+      'constraint:node==node-2',
+      'busybox:local',
+      'sh',
+      '-c',
+      "ip -4 -o addr show eth0 | awk '{print $4}'",
+    ]);
+    const prefix = (subnets[2] ?? '').replace(/0\/24$/, '');
+    expect(ip.stdout.trim().startsWith(prefix)).toBe(true);
+    expect((await docker(host(pb), ['network', 'rm', 'ha-net'])).code).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 // E2E helpers: the lab's engines, a Shoal manager in front of them, and the real Docker CLI.
 import { execFile, spawn } from 'node:child_process';
 import { afterAll, beforeAll } from 'vitest';
+import { tempStore } from '../support/temp-store.js';
 import { waitFor } from '../support/wait.js';
 import { setLogSink } from '../../src/log.js';
 import { parseManageArgs } from '../../src/config/manage.js';
@@ -28,6 +29,8 @@ export async function startShoal(extra: string[] = []): Promise<Shoal> {
   const level = process.env['SHOAL_TEST_LOG'];
   setLogSink(level ? (line) => process.stderr.write(`${line}\n`) : () => undefined);
   const l = lab();
+  // A store file per manager (a `--store` in extra wins: the last one given counts).
+  const store = tempStore();
   const config = parseManageArgs([
     '-H',
     'tcp://127.0.0.1:0',
@@ -38,12 +41,23 @@ export async function startShoal(extra: string[] = []): Promise<Shoal> {
     '--engine-failure-retry',
     '2',
     ...(level ? ['-l', level] : []),
+    ...store.args,
     ...extra,
     l.nodes.map((n) => n.addr).join(','),
   ]);
-  const manager = await startManager(config);
+  const manager = await startManager(config).catch((err: unknown) => {
+    store.remove();
+    throw err;
+  });
   await until('all engines healthy', () => manager.pool.healthy().length === l.nodes.length, 30_000);
-  return { manager, host: manager.urls()[0] ?? '', stop: () => manager.stop() };
+  return {
+    manager,
+    host: manager.urls()[0] ?? '',
+    async stop() {
+      await manager.stop();
+      store.remove();
+    },
+  };
 }
 
 export interface Run {

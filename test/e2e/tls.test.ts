@@ -12,6 +12,9 @@ import type { LabLayout } from '../../src/lab/layout.js';
 import { setLogSink } from '../../src/log.js';
 import { startManager, type Manager } from '../../src/main.js';
 import { docker, until } from './support.js';
+import { tempStore } from '../support/temp-store.js';
+
+const store = tempStore();
 
 const LAB = 'tlsnodes';
 const SUBNET = 5;
@@ -48,6 +51,7 @@ beforeAll(async () => {
   const m = dirs.manager;
   manager = await startManager(
     parseManageArgs([
+      ...store.args,
       '-H',
       'tcp://127.0.0.1:0',
       '--tlsverify',
@@ -71,6 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await manager?.stop();
+  store.remove();
   if (lab && process.env['SHOAL_KEEP_LAB'] !== '1') await labDown(lab);
 });
 

@@ -3,6 +3,7 @@ import { parseManageArgs } from '../../src/config/manage.js';
 import { setLogSink } from '../../src/log.js';
 import { startManager, type Manager } from '../../src/main.js';
 import { FakeEngine, type FakeEngineOptions } from './fake-engine.js';
+import { tempStore } from './temp-store.js';
 import { waitFor } from './wait.js';
 
 export { waitFor };
@@ -22,6 +23,8 @@ export async function fakeCluster(
   setLogSink(() => undefined);
   const engines = specs.map((s, i) => new FakeEngine({ name: `node-${i}`, ...s }));
   await Promise.all(engines.map((e) => e.start()));
+  // A store file per manager (a `--store` in extraArgs wins: the last one given counts).
+  const store = tempStore();
   const config = parseManageArgs([
     '-H',
     'tcp://127.0.0.1:0',
@@ -34,6 +37,7 @@ export async function fakeCluster(
     // Cluster networks of fake engines get test addresses, never the private default pool.
     '--network-pool',
     '198.19.96.0/19',
+    ...store.args,
     ...extraArgs,
     engines.map((e) => e.addr).join(','),
   ]);
@@ -52,6 +56,7 @@ export async function fakeCluster(
     async stop() {
       await manager.stop();
       await Promise.all(engines.map((e) => e.stop()));
+      store.remove();
     },
   };
 }

@@ -363,6 +363,12 @@ export class FakeEngine {
       this.networks.set(id, { ...body, Id: id, Scope: 'local', Containers: {} });
       return this.json(res, 201, { Id: id, Warning: '' });
     }
+    if (path === '/networks/prune' && method === 'POST') {
+      // The fake tracks no endpoints: every network it has is unused.
+      const deleted = [...this.networks.values()].map((n) => String(n['Name']));
+      this.networks.clear();
+      return this.json(res, 200, { NetworksDeleted: deleted });
+    }
     if ((r = m(/^\/networks\/([^/]+)$/))) {
       const n = this.networks.get(r[1] ?? '');
       if (!n) return this.json(res, 404, { message: `network ${r[1]} not found` });

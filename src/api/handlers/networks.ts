@@ -11,6 +11,7 @@ import {
   type ClusterNetwork,
 } from '../../pool/cluster-networks.js';
 import { createClusterNetwork, type NetworkSpec } from '../../pool/network-create.js';
+import { forgetPruned, removeClusterNetwork } from '../../pool/network-remove.js';
 import { readJsonObject } from '../body.js';
 import { param, type RequestContext } from '../context.js';
 import type { ApiDeps } from '../deps.js';
@@ -118,7 +119,7 @@ export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> 
     [...clusterNetworks(deps.pool).values()].some((c) => c.name === body.Name) ||
     deps.pool.healthy().some((e) => e.lists.networks.some((n) => n.Name === body.Name));
   if (taken) throw ApiError.conflict(`network with name ${body.Name} already exists`);
-  sendJson(ctx.res, 201, await createClusterNetwork(deps.pool, body, deps.networkPool));
+  sendJson(ctx.res, 201, await createClusterNetwork(deps, body));
 }
 
 export async function remove(deps: ApiDeps, ctx: RequestContext): Promise<void> {
@@ -138,15 +139,7 @@ export async function remove(deps: ApiDeps, ctx: RequestContext): Promise<void> 
       `error while removing network: network ${c.name} id ${c.id} has active endpoints`,
     );
   }
-  const results = await Promise.allSettled(
-    [...c.parts].map(([engine, part]) => engine.client.json('DELETE', `/networks/${part.Id}`)),
-  );
-  await Promise.all([...c.parts.keys()].map((e) => e.lists.refresh('networks').catch(() => undefined)));
-  const failed = results.flatMap((r, i) =>
-    r.status === 'rejected' ? [`${[...c.parts.keys()][i]?.name ?? '?'}: ${(r.reason as Error).message}`] : [],
-  );
-  if (failed.length > 0)
-    throw ApiError.internal(`network ${c.name} was not removed everywhere: ${failed.join('; ')}`);
+  await removeClusterNetwork(deps, c);
   sendEmpty(ctx.res, 204);
 }
 
@@ -188,6 +181,7 @@ export async function prune(deps: ApiDeps, ctx: RequestContext): Promise<void> {
       return JSON.parse(a.body.toString('utf8')) as { NetworksDeleted?: string[] | null };
     }),
   );
+  await forgetPruned(deps);
   const deleted = [...new Set(results.flatMap((r) => r.NetworksDeleted ?? []))];
   sendJson(ctx.res, 200, { NetworksDeleted: deleted.length ? deleted : null });
 }

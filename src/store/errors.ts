@@ -1,0 +1,59 @@
+// The cluster state store's typed errors: each with a stable code, so callers branch on the class, not text.
+
+export type StoreErrorCode = 'corrupt' | 'readOnly' | 'unavailable' | 'conflict' | 'spec';
+
+export abstract class StoreError extends Error {
+  abstract readonly code: StoreErrorCode;
+}
+
+/** The store's file (or a record in Consul) cannot be trusted; it is never replaced by an empty state. */
+export class StoreCorruptError extends StoreError {
+  override name = 'StoreCorruptError';
+  readonly code = 'corrupt';
+  constructor(
+    readonly location: string,
+    readonly problem: string,
+  ) {
+    super(
+      `the cluster state store ${location} cannot be used: ${problem}. It was left untouched; ` +
+        `to start over with an empty state, move it away (the cluster networks and reschedule records ` +
+        `it holds are then forgotten)`,
+    );
+  }
+}
+
+/** A write on a manager that does not (or no longer) lead: only the leader changes the cluster state. */
+export class StoreReadOnlyError extends StoreError {
+  override name = 'StoreReadOnlyError';
+  readonly code = 'readOnly';
+  constructor(readonly key: string) {
+    super(`cannot change ${key} in the cluster state store: this manager is not the leader`);
+  }
+}
+
+/** The backend cannot be reached (Consul down, disk error): the caller logs and tries again later. */
+export class StoreUnavailableError extends StoreError {
+  override name = 'StoreUnavailableError';
+  readonly code = 'unavailable';
+  constructor(location: string, cause: string) {
+    super(`the cluster state store ${location} is unavailable: ${cause}`);
+  }
+}
+
+/** A read-modify-write lost the race too many times in a row. */
+export class StoreConflictError extends StoreError {
+  override name = 'StoreConflictError';
+  readonly code = 'conflict';
+  constructor(key: string, attempts: number) {
+    super(`${key} in the cluster state store kept changing under concurrent writes (${attempts} attempts)`);
+  }
+}
+
+/** A --store value that names no backend. */
+export class StoreSpecError extends StoreError {
+  override name = 'StoreSpecError';
+  readonly code = 'spec';
+  constructor(spec: string, why: string) {
+    super(`invalid --store ${JSON.stringify(spec)}: ${why}`);
+  }
+}

@@ -1,0 +1,43 @@
+// The cluster state store: a small versioned key/value document store for what Shoal must not lose and the
+// engines cannot tell (cluster networks, reschedule bookkeeping). Backends: an embedded file and Consul KV.
+
+export interface StoreEntry {
+  key: string;
+  /** JSON data (a copy: changing it changes nothing stored). */
+  value: unknown;
+  /** Moves on every write of the key (Consul's ModifyIndex); never 0, which means "absent". */
+  version: number;
+}
+
+export interface Store {
+  read(key: string): Promise<StoreEntry | undefined>;
+  /** Every entry whose key starts with the prefix (a plain string prefix: pass "networks/"), by key. */
+  list(prefix: string): Promise<StoreEntry[]>;
+  /**
+   * Writes a JSON value. With expectedVersion, only if the key is still at that version (0: must not
+   * exist): false when it is not (someone else wrote first). Throws StoreReadOnlyError when not writable.
+   */
+  write(key: string, value: unknown, expectedVersion?: number): Promise<boolean>;
+  /** Deletes a key (absent is fine); with expectedVersion, only at that version, else false. */
+  delete(key: string, expectedVersion?: number): Promise<boolean>;
+  /** Writes are refused while this says false: a manager that is not (or no longer) the leader. */
+  setWritable(fn: () => boolean): void;
+  /** For `docker info`: "file /var/lib/shoal/state.json (12 records)", "consul 127.0.0.1:8500 p/shoal/state". */
+  describe(): string;
+  close(): Promise<void>;
+}
+
+const KEY = /^[A-Za-z0-9][\w.:-]*(\/[A-Za-z0-9][\w.:-]*)*$/;
+
+/** Keys are slash-separated words ("networks/<id>"): the same text in a file and under a Consul prefix. */
+export function checkKey(key: string): string {
+  if (!KEY.test(key)) throw new TypeError(`invalid store key ${JSON.stringify(key)}`);
+  return key;
+}
+
+/** A JSON copy of a value (what a backend keeps and hands out). */
+export function jsonCopy(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new TypeError('a store value must be JSON');
+  return JSON.parse(text) as unknown;
+}
