@@ -1,11 +1,11 @@
 // Issue 5's figures, against the fake Consul (no Consul server can be installed here): time from an
 // engine's registration in Consul to its first scheduled container, and leader failover time over 5 kills.
-import { createServer } from 'node:net';
 import { ConsulConnection } from '../src/consul/connection.js';
 import { FakeConsul } from '../test/support/fake-consul.js';
 import { startChild, type Child } from './children.js';
 import { benchLab } from './lab.js';
 import { benchStoreArgs } from './store.js';
+import { freePort } from '../test/support/free-port.js';
 
 const say = (l: string) => process.stdout.write(`${l}\n`);
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -13,14 +13,6 @@ const stats = (xs: number[]) => {
   const s = sorted(xs);
   return `min ${s[0]?.toFixed(0)} / median ${s[Math.floor(s.length / 2)]?.toFixed(0)} / max ${s[s.length - 1]?.toFixed(0)} ms`;
 };
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function manager(args: string[]): Promise<Child> {
   return startChild(

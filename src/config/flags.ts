@@ -1,4 +1,5 @@
 // A small command-line flag parser with Go's flag texts (classic Swarm used urfave/cli over Go's flag).
+import { parseDuration } from './duration.js';
 
 export type FlagKind = 'string' | 'bool' | 'list' | 'int';
 
@@ -146,4 +147,24 @@ export function flagHelp(specs: readonly FlagSpec[]): string {
       return `   ${names.padEnd(38)} ${s.usage}${def}${env}`;
     })
     .join('\n');
+}
+
+/** A duration flag's value; a bad one fails with classic's `invalid --<name>: …`. */
+export function durationValue(values: Map<string, FlagValue>, name: string): number {
+  try {
+    return parseDuration(str(values, name));
+  } catch (err) {
+    throw new UsageError(`invalid --${name}: ${(err as Error).message}`);
+  }
+}
+
+/** Repeated `k=v` values (--cluster-opt, --discovery-opt) as a record; the last of a key wins. */
+export function keyValues(items: string[], flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq < 0) throw new UsageError(`${flag} must contain key=value strings`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
 }

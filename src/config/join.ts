@@ -1,6 +1,14 @@
 // `shoal join` and `shoal list`: their flags, classic's defaults and error texts.
-import { parseDuration } from './duration.js';
-import { list, parseFlags, str, UsageError, withFallbacks, type FlagSpec } from './flags.js';
+import {
+  durationValue,
+  keyValues,
+  list,
+  parseFlags,
+  str,
+  UsageError,
+  withFallbacks,
+  type FlagSpec,
+} from './flags.js';
 
 export const JOIN_FLAGS: readonly FlagSpec[] = [
   {
@@ -44,24 +52,6 @@ export interface ListConfig {
   discoveryOpts: Record<string, string>;
 }
 
-function duration(values: Map<string, unknown>, name: string): number {
-  try {
-    return parseDuration(str(values as never, name));
-  } catch (err) {
-    throw new UsageError(`invalid --${name}: ${(err as Error).message}`);
-  }
-}
-
-export function keyValues(items: string[], flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of items) {
-    const eq = item.indexOf('=');
-    if (eq < 0) throw new UsageError(`${flag} must contain key=value strings`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  return out;
-}
-
 /** `host:port` with a port in 1–65535, as classic checked --advertise. */
 export function checkAdvertise(addr: string): string {
   const colon = addr.lastIndexOf(':');
@@ -88,11 +78,11 @@ export function parseJoinArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
   const advertise = str(v, 'advertise');
   if (advertise === '') throw new UsageError('missing mandatory --advertise flag');
   checkAdvertise(advertise);
-  const heartbeatMs = duration(v, 'heartbeat');
+  const heartbeatMs = durationValue(v, 'heartbeat');
   if (heartbeatMs < 1000) throw new UsageError('--heartbeat should be at least one second');
-  const ttlMs = duration(v, 'ttl');
+  const ttlMs = durationValue(v, 'ttl');
   if (ttlMs <= heartbeatMs) throw new UsageError('--ttl must be strictly superior to the heartbeat value');
-  const delayMs = duration(v, 'delay');
+  const delayMs = durationValue(v, 'delay');
   if (delayMs < 0) throw new UsageError('--delay should not be a negative number');
   return {
     advertise,
@@ -108,7 +98,7 @@ export function parseListArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
   const parsed = parseFlags(argv, LIST_FLAGS);
   const v = withFallbacks(parsed, LIST_FLAGS, env);
   const discovery = discoveryOf(parsed.positional, v, 'list');
-  const timeoutMs = duration(v, 'timeout');
+  const timeoutMs = durationValue(v, 'timeout');
   if (timeoutMs <= 0) throw new UsageError('--timeout should be a positive number');
   return { timeoutMs, discovery, discoveryOpts: keyValues(list(v, 'discovery-opt'), '--discovery-opt') };
 }

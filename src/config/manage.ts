@@ -3,7 +3,17 @@ import { LOG_LEVELS, isLogLevel, type LogLevel } from '../log.js';
 import { parseDuration } from './duration.js';
 import { checkAdvertise } from './join.js';
 import { readConfigFile } from './file.js';
-import { bool, list, parseFlags, str, UsageError, withFallbacks, type FlagSpec } from './flags.js';
+import {
+  bool,
+  durationValue,
+  keyValues,
+  list,
+  parseFlags,
+  str,
+  UsageError,
+  withFallbacks,
+  type FlagSpec,
+} from './flags.js';
 import { parseTls, TLS_FLAGS, type ManageTls } from './tls.js';
 
 export const DEFAULT_FILTERS = [
@@ -206,7 +216,7 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
   if (failureRetry <= 0) throw new UsageError('invalid failure retry count');
   if (discovery === '')
     throw new UsageError("discovery required to manage a cluster. See 'shoal manage --help'.");
-  const heartbeatMs = namedDuration(v, 'heartbeat');
+  const heartbeatMs = durationValue(v, 'heartbeat');
   if (heartbeatMs < 1000) throw new UsageError('--heartbeat should be at least one second');
   const driver = str(v, 'cluster-driver');
   if (driver !== 'swarm') throw new UsageError(`unsupported cluster ${JSON.stringify(driver)}`);
@@ -243,7 +253,7 @@ function replicationOf(v: ReturnType<typeof withFallbacks>, discovery: string): 
   if (!bool(v, 'replication')) return undefined;
   if (!discovery.startsWith('consul://'))
     throw new UsageError('Leader election is only supported with consul discovery.');
-  const ttlMs = namedDuration(v, 'replication-ttl');
+  const ttlMs = durationValue(v, 'replication-ttl');
   if (ttlMs <= 0) throw new UsageError('--replication-ttl should be a positive number');
   const advertise = str(v, 'advertise');
   if (advertise === '')
@@ -258,24 +268,6 @@ function durationOrZero(text: string): number {
   } catch {
     return 0;
   }
-}
-
-function namedDuration(v: ReturnType<typeof withFallbacks>, name: string): number {
-  try {
-    return parseDuration(str(v, name));
-  } catch (err) {
-    throw new UsageError(`invalid --${name}: ${(err as Error).message}`);
-  }
-}
-
-function keyValues(items: string[], flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of items) {
-    const eq = item.indexOf('=');
-    if (eq < 0) throw new UsageError(`${flag} must contain key=value strings`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  return out;
 }
 
 function overcommitOf(opts: Record<string, string>): number {

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import Consul from 'consul';
+import { formatDuration } from '../config/duration.js';
 import type { ConsulTarget } from './address.js';
 
 export interface KvPair {
@@ -58,10 +59,9 @@ type Ctx = EventEmitter & { includeResponse: true };
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
-/** A Go duration for Consul: whole seconds when exact, else milliseconds. */
+/** A Go duration for Consul ("10s", "1.5s"), at least a millisecond. */
 function seconds(ms: number): string {
-  const n = Math.max(1, Math.ceil(ms));
-  return n % 1000 === 0 ? `${n / 1000}s` : `${n}ms`;
+  return formatDuration(Math.max(1, Math.ceil(ms)));
 }
 
 export class ConsulConnection {

@@ -2,6 +2,7 @@
 // layout, values are the addresses) and/or in Consul's catalog as a service with passing checks.
 // Both are followed with blocking queries; when Consul is unreachable the last list is kept and the
 // watch retries with back-off.
+import { sleep } from '../sleep.js';
 import { consulTarget, keyOf } from '../consul/address.js';
 import { ConsulConnection } from '../consul/connection.js';
 import { log } from '../log.js';
@@ -166,16 +167,4 @@ export class ConsulDiscovery implements Discovery {
     this.last = key;
     listener.entries(all);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

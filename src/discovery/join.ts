@@ -1,9 +1,11 @@
 // The `join` agent: keeps one engine's address registered in Consul while it runs. KV: the key
 // <prefix>/docker/swarm/nodes/<addr> held by a session (TTL = ttl/2, as classic's libkv; behaviour
 // delete) renewed every heartbeat. Catalog: a service instance with a TTL check passed every heartbeat.
+import { sleep } from '../sleep.js';
 import { keyOf } from '../consul/address.js';
 import { ConsulError, type ConsulConnection } from '../consul/connection.js';
 import { log } from '../log.js';
+import { formatDuration } from '../config/duration.js';
 import type { JoinConfig } from '../config/join.js';
 import { splitHostPort } from './entries.js';
 import type { ConsulDiscovery } from './consul.js';
@@ -81,7 +83,7 @@ export async function runJoin(
   rng: () => number = Math.random,
 ): Promise<void> {
   if (cfg.delayMs > 0) await sleep(Math.floor(rng() * cfg.delayMs), signal);
-  log.info(`Registering on the discovery service every ${formatSeconds(cfg.heartbeatMs)}...`, {
+  log.info(`Registering on the discovery service every ${formatDuration(cfg.heartbeatMs)}...`, {
     addr: cfg.advertise,
     discovery: cfg.discovery,
   });
@@ -94,21 +96,4 @@ export async function runJoin(
     await sleep(cfg.heartbeatMs, signal);
   }
   reg.stop();
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -5,6 +5,7 @@
 // A leader steps down as soon as it cannot prove it still holds the lock: its session is gone, the key
 // names another session, or it has not renewed for a whole session TTL (after which Consul may already
 // have handed the lock over). So two managers never both believe they lead.
+import { sleep } from '../sleep.js';
 import { ConsulError, type ConsulConnection } from '../consul/connection.js';
 import { log } from '../log.js';
 
@@ -176,17 +177,4 @@ export class Election {
     log.info(`New leader elected: ${addr}`);
     this.hooks.leader(addr);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

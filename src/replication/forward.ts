@@ -25,6 +25,8 @@ export class ReplicaForwarder {
   constructor(
     private readonly election: LeaderView,
     private readonly tls?: ConnectionOptions,
+    /** How long a request waits for an election before 503. */
+    private readonly leaderWaitMs = LEADER_WAIT_MS,
   ) {}
 
   /** True when this request is the leader's to answer (this manager is a replica and it is not local). */
@@ -85,7 +87,7 @@ export class ReplicaForwarder {
 
   /** The leader's client; waits for an election when there is no leader yet. */
   private async leaderClient(): Promise<EngineClient> {
-    const deadline = Date.now() + LEADER_WAIT_MS;
+    const deadline = Date.now() + this.leaderWaitMs;
     let addr = this.election.leaderAddr();
     while (!addr && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));

@@ -1,6 +1,5 @@
 // Consul discovery, the join agent and replication, with fake engines and the fake Consul server.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { FakeEngine } from '../support/fake-engine.js';
 import { call, demux, readAll, upgrade } from '../support/http.js';
 import { tempStore } from '../support/temp-store.js';
 import { waitFor } from '../support/wait.js';
+import { freePort } from '../support/free-port.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -35,14 +35,6 @@ async function engines(n: number): Promise<FakeEngine[]> {
   await Promise.all(list.map((e) => e.start()));
   cleanups.push(() => Promise.all(list.map((e) => e.stop())).then(() => undefined));
   return list;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 async function manager(args: string[], port = 0): Promise<Manager> {

@@ -1,25 +1,17 @@
 // Two managers with --replication (child processes) in front of the lab, engines found in the fake Consul:
 // the Docker CLI works through either, hijacked streams included; killing the leader hands over within the
 // lock TTL plus a second, and the CLI works again through the survivor.
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsulConnection } from '../../src/consul/connection.js';
 import { FakeConsul } from '../support/fake-consul.js';
 import { shoal, type Child } from './processes.js';
 import { cleanEngines, docker, engineHost, lab, until } from './support.js';
+import { freePort } from '../support/free-port.js';
 
 const TTL_S = 4;
 let fake: FakeConsul;
 const managers: Child[] = [];
 const ports: number[] = [];
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function startManager(port: number): Child {
   const c = shoal([

@@ -17,7 +17,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function filled(): Promise<Buffer> {
   const s = await FileStore.open(path);
-  await s.write('networks/n1', { name: 'n1', parts: { E1: { subnet: '10.0.0.0/24' } } });
+  await s.write('networks/n1', { name: 'n1', parts: { E1: { subnet: '198.19.0.0/24' } } });
   await s.write('reschedule/s1', { state: 'moved' });
   await s.close();
   return readFileSync(path);
@@ -72,7 +72,7 @@ it('a garbage file is reported and left as it is', async () => {
 
 it('a checksum mismatch (a record changed on disk) is reported and left as it is', async () => {
   const good = await filled();
-  const edited = Buffer.from(good.toString('utf8').replace('10.0.0.0/24', '10.0.9.0/24'));
+  const edited = Buffer.from(good.toString('utf8').replace('198.19.0.0/24', '198.19.9.0/24'));
   expect(edited.equals(good)).toBe(false);
   writeFileSync(path, edited);
   expect((await corruptError()).message).toContain('checksum does not match');

@@ -54,11 +54,11 @@ describe.each(backends)('%s store', (_name, make) => {
 
   it('reads back what it wrote, as a copy, with a version that moves on every write', async () => {
     expect(await store.read('networks/a')).toBeUndefined();
-    const value = { name: 'a', parts: { e1: '10.0.0.0/24' } };
+    const value = { name: 'a', parts: { e1: '198.19.0.0/24' } };
     expect(await store.write('networks/a', value)).toBe(true);
     value.name = 'changed';
     const first = await store.read('networks/a');
-    expect(first?.value).toEqual({ name: 'a', parts: { e1: '10.0.0.0/24' } });
+    expect(first?.value).toEqual({ name: 'a', parts: { e1: '198.19.0.0/24' } });
     expect(first?.version).toBeGreaterThan(0);
     expect(await store.write('networks/a', { name: 'b' })).toBe(true);
     const second = await store.read('networks/a');
@@ -111,10 +111,10 @@ describe.each(backends)('%s store', (_name, make) => {
   });
 
   it('keeps what it holds across a reopen', async () => {
-    await store.write('networks/keep', { subnet: '10.1.0.0/24' });
+    await store.write('networks/keep', { subnet: '198.19.1.0/24' });
     await store.close();
     store = await backend.open();
-    expect((await store.read('networks/keep'))?.value).toEqual({ subnet: '10.1.0.0/24' });
+    expect((await store.read('networks/keep'))?.value).toEqual({ subnet: '198.19.1.0/24' });
     expect(store.describe()).toMatch(
       /^(file .+state\.json \(1 records\)|consul 127\.0\.0\.1:\d+ test\/prefix\/shoal\/state)$/,
     );
