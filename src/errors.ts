@@ -1,4 +1,5 @@
-// One error type for the API front: a kind, mapped to an HTTP status in one table, rendered as Docker's JSON.
+// Error kinds and the one table that maps them to HTTP statuses. ApiError is Shoal's own error; the store's
+// and the scheduler's errors carry a kind too, and the API renders any of them with this table.
 
 export type ErrorKind =
   | 'invalid'
@@ -25,6 +26,17 @@ const STATUS: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
+/** The HTTP status of an error kind. */
+export function statusOf(kind: ErrorKind): number {
+  return STATUS[kind];
+}
+
+/** The kind an error carries (ApiError, the store's and the scheduler's errors), if any. */
+export function kindOf(err: unknown): ErrorKind | undefined {
+  const kind = err instanceof Error ? (err as { kind?: unknown }).kind : undefined;
+  return typeof kind === 'string' && Object.hasOwn(STATUS, kind) ? (kind as ErrorKind) : undefined;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly kind: ErrorKind,
@@ -35,7 +47,7 @@ export class ApiError extends Error {
   }
 
   get status(): number {
-    return STATUS[this.kind];
+    return statusOf(this.kind);
   }
 
   static invalid(message: string): ApiError {
@@ -55,31 +67,6 @@ export class ApiError extends Error {
   }
   static notImplemented(message: string): ApiError {
     return new ApiError('notImplemented', message);
-  }
-}
-
-/**
- * An engine answered with an error status: it reaches the client unchanged (status and body), so the
- * client sees exactly what Docker would have said.
- */
-export class EngineHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: Buffer,
-    readonly contentType: string | undefined,
-  ) {
-    super(EngineHttpError.messageOf(body) ?? `engine answered ${status}`);
-    this.name = 'EngineHttpError';
-  }
-
-  private static messageOf(body: Buffer): string | undefined {
-    try {
-      const parsed = JSON.parse(body.toString('utf8')) as { message?: unknown };
-      return typeof parsed.message === 'string' ? parsed.message : undefined;
-    } catch {
-      const text = body.toString('utf8').trim();
-      return text === '' ? undefined : text;
-    }
   }
 }
 

@@ -1,4 +1,4 @@
-// Wiring only: config → discovery → pool → scheduler → API.
+// Wiring only: config → discovery → pool → placement, networks, rescheduling → API.
 import { ApiServer } from './api/server.js';
 import type { ApiDeps } from './api/deps.js';
 import type { ManageConfig } from './config/manage.js';
@@ -8,9 +8,10 @@ import type { Discovery } from './discovery/discovery.js';
 import type { Engine } from './engine/engine.js';
 import { EventHub } from './events/hub.js';
 import { log, setLogLevel } from './log.js';
+import { NetworkReconciler } from './networks/reconcile.js';
+import { Placer } from './placement/placer.js';
 import { Pool } from './pool/pool.js';
-import { Rescheduler } from './pool/reschedule.js';
-import { NetworkReconciler } from './pool/network-reconcile.js';
+import { Rescheduler } from './reschedule/rescheduler.js';
 import { filtersByName } from './scheduler/filters/index.js';
 import { resourcesFilter } from './scheduler/filters/resources.js';
 import type { Scheduler } from './scheduler/schedule.js';
@@ -57,15 +58,18 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     },
     hub,
   );
-  let deps: ApiDeps = {
-    pool,
-    hub,
+  const placer = new Placer(pool, {
     scheduler,
     overcommit: config.overcommit,
     createRetry: config.createRetry,
+    rng: opts.rng ?? Math.random,
+  });
+  let deps: ApiDeps = {
+    pool,
+    hub,
+    placer,
     strategyName: strategy.name,
     filterNames: names,
-    rng: opts.rng ?? Math.random,
     cors: config.cors,
     networkPool: config.networkPool,
     store,
@@ -82,7 +86,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   // Only the leader changes things (a manager without --replication always leads).
   const leads = () => replication?.election.isLeader() ?? true;
   store.setWritable(leads);
-  const rescheduler = new Rescheduler(deps);
+  const rescheduler = new Rescheduler(placer, store);
   pool.onTransition((engine, what) => {
     if (leads()) rescheduler.onTransition(engine, what);
   });

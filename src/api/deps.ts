@@ -1,23 +1,20 @@
-// What the API handlers work with: the pool, the event hub, the scheduler and the settings.
+// What the API handlers work with: the pool, placement, the event hub, the store and the settings.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TlsConfig } from '../config/tls.js';
 import type { EventHub } from '../events/hub.js';
+import type { Placer } from '../placement/placer.js';
 import type { Pool } from '../pool/pool.js';
-import type { Scheduler } from '../scheduler/schedule.js';
 import type { Store } from '../store/store.js';
 
 export interface ApiDeps {
   readonly pool: Pool;
   readonly hub: EventHub;
-  readonly scheduler: Scheduler;
-  readonly overcommit: number;
-  /** swarm.createretry: extra create attempts after a failure. */
-  readonly createRetry: number;
+  /** The one way containers, builds and volumes are placed (with the scheduler and its settings). */
+  readonly placer: Placer;
   /** The --strategy value and the --filter names, as `docker info` shows them. */
   readonly strategyName: string;
   readonly filterNames: readonly string[];
-  readonly rng: () => number;
   readonly cors: boolean;
   /** --network-pool: where cluster networks get their per-engine subnets. */
   readonly networkPool: string;

@@ -35,10 +35,13 @@ function nodeLines(deps: ApiDeps, e: Engine, snap: NodeSnapshot | undefined): Pa
         ? `${c.total} (${c.running} Running, ${c.paused} Paused, ${c.stopped} Stopped)`
         : String(c.total),
     ],
-    ['  └ Reserved CPUs', `${formatCpus(snap?.usedCpus ?? 0)} / ${withOvercommit(cpus, deps.overcommit)}`],
+    [
+      '  └ Reserved CPUs',
+      `${formatCpus(snap?.usedCpus ?? 0)} / ${withOvercommit(cpus, deps.placer.settings.overcommit)}`,
+    ],
     [
       '  └ Reserved Memory',
-      `${bytesSize(snap?.usedMemory ?? 0)} / ${bytesSize(withOvercommit(memory, deps.overcommit))}`,
+      `${bytesSize(snap?.usedMemory ?? 0)} / ${bytesSize(withOvercommit(memory, deps.placer.settings.overcommit))}`,
     ],
     ['  └ Labels', labels],
   ];
@@ -81,8 +84,8 @@ export function buildInfo(deps: ApiDeps): Record<string, unknown> {
     paused += c.paused;
     stopped += c.stopped;
     images += e.lists.imageCount;
-    ncpu += withOvercommit(e.specs?.cpus ?? 0, deps.overcommit);
-    mem += withOvercommit(e.specs?.memory ?? 0, deps.overcommit);
+    ncpu += withOvercommit(e.specs?.cpus ?? 0, deps.placer.settings.overcommit);
+    mem += withOvercommit(e.specs?.memory ?? 0, deps.placer.settings.overcommit);
   }
   return {
     ID: '',

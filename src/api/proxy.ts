@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { RequestOptions } from '../engine/client.js';
 import type { Engine } from '../engine/engine.js';
 import type { RequestContext } from './context.js';
-import { EngineHttpError } from '../errors.js';
+import { EngineHttpError } from '../engine/errors.js';
 import { baseHeaders } from './respond.js';
 
 const HOP_BY_HOP = new Set([

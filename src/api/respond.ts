@@ -1,24 +1,14 @@
 // Writing responses: Docker's standard headers, JSON bodies, and the one place errors are rendered.
 import type { ServerResponse } from 'node:http';
-import { describe } from '../engine/connection-errors.js';
-import { EngineUnreachableError } from '../engine/connection-errors.js';
+import { describe, EngineUnreachableError } from '../engine/connection-errors.js';
+import { EngineHttpError } from '../engine/errors.js';
+import { kindOf, statusOf } from '../errors.js';
 import { log } from '../log.js';
-import { ApiError, EngineHttpError } from '../errors.js';
-import { StoreError, type StoreErrorCode } from '../store/errors.js';
 
 export interface StandardHeaders {
   apiVersion(): string;
   readonly server: string;
 }
-
-/** The cluster state store's errors: a manager that does not lead, or a store it cannot reach, is 503. */
-const STORE_STATUS: Record<StoreErrorCode, number> = {
-  readOnly: 503,
-  unavailable: 503,
-  conflict: 409,
-  corrupt: 500,
-  spec: 500,
-};
 
 let standard: StandardHeaders = { apiVersion: () => '1.41', server: 'Shoal' };
 
@@ -56,21 +46,11 @@ export function errorResponse(err: unknown): { status: number; body: Buffer; con
   if (err instanceof EngineHttpError) {
     return { status: err.status, body: err.body, contentType: err.contentType ?? 'application/json' };
   }
-  let status = 500;
-  let message: string;
-  if (err instanceof ApiError) {
-    status = err.status;
-    message = err.message;
-  } else if (err instanceof EngineUnreachableError) {
-    status = 503;
-    message = err.message;
-  } else if (err instanceof StoreError) {
-    status = STORE_STATUS[err.code];
-    message = err.message;
-  } else {
-    message = describe(err);
-    log.error(`internal error: ${message}`, { stack: err instanceof Error ? err.stack : undefined });
-  }
+  // An engine that cannot be reached is the cluster being unavailable, not Shoal failing.
+  const kind = err instanceof EngineUnreachableError ? 'unavailable' : kindOf(err);
+  const status = kind ? statusOf(kind) : 500;
+  const message = kind ? (err as Error).message : describe(err);
+  if (!kind) log.error(`internal error: ${message}`, { stack: err instanceof Error ? err.stack : undefined });
   return { status, body: Buffer.from(JSON.stringify({ message }) + '\n'), contentType: 'application/json' };
 }
 

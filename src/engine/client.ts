@@ -3,7 +3,7 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Readable, Writable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
-import { EngineHttpError } from '../errors.js';
+import { EngineHttpError } from './errors.js';
 import { EngineUnreachableError, isConnectionError } from './connection-errors.js';
 import type { EngineEndpoint } from './endpoint.js';
 

@@ -19,6 +19,7 @@ const CONNECTION_CODES = new Set([
 
 export class EngineUnreachableError extends Error {
   override name = 'EngineUnreachableError';
+  readonly kind = 'unreachable';
   constructor(
     readonly addr: string,
     override readonly cause: unknown,

@@ -1,6 +1,6 @@
 // Reading containers from an engine into its cache: one container (after an event) or all of them.
 import { stateString } from '../docker/human.js';
-import { EngineHttpError } from '../errors.js';
+import { EngineHttpError } from './errors.js';
 import type { EngineClient } from './client.js';
 import type { ContainerCache } from './container-cache.js';
 import { toDetail, type CachedContainer, type ContainerSummary } from './types.js';

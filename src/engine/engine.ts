@@ -22,6 +22,7 @@ import {
   type Health,
 } from './health.js';
 import { Limiter } from './limiter.js';
+import { EngineOperations } from './operations.js';
 import { ResourceLists, type ListKind } from './resource-lists.js';
 import {
   buildSpecs,
@@ -65,6 +66,8 @@ export class Engine {
   readonly client: EngineClient;
   readonly containers: ContainerCache;
   readonly lists: ResourceLists;
+  /** Typed calls (create, start, remove, pull, …) that keep the cache and health current. */
+  readonly ops: EngineOperations;
   ip = '';
   specs: EngineSpecs | undefined;
   health: Health = INITIAL_HEALTH;
@@ -98,6 +101,7 @@ export class Engine {
       (kind) => observer.listChanged(this, kind),
     );
     this.rng = opts.rng ?? Math.random;
+    this.ops = new EngineOperations(this);
   }
 
   get id(): string {
@@ -196,6 +200,11 @@ export class Engine {
   /** Re-reads one container now (after a change made through Shoal, so the next `ps` shows it). */
   async refreshContainer(id: string): Promise<void> {
     await refreshContainer(this.client, this.containers, id);
+  }
+
+  /** Re-reads one container after a change; a failure is reported to health, never thrown. */
+  async settleContainer(id: string): Promise<void> {
+    await this.refreshContainer(id).catch((err: unknown) => this.noteError(err));
   }
 
   private refreshContainerSoon(id: string): void {

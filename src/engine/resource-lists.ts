@@ -74,6 +74,14 @@ export class ResourceLists {
     }
   }
 
+  /**
+   * Re-lists after a change made through Shoal, so the next answer shows it. A failure is reported to the
+   * engine (its health counts it), never thrown: the change itself is done.
+   */
+  async update(kind: ListKind): Promise<void> {
+    await this.refresh(kind).catch(this.onError);
+  }
+
   /** Coalesces bursts of events (a pull emits dozens) into one listing. */
   refreshSoon(kind: ListKind, delayMs = 50): void {
     if (this.timers.has(kind)) return;

@@ -147,6 +147,16 @@ function pipeline(
   return explainFailure(sched, nodes, req);
 }
 
+/** The nodes every one of these filters accepts (no strategy: the caller takes them all). */
+export function passing(
+  filters: readonly Filter[],
+  nodes: readonly NodeSnapshot[],
+  req: PlacementRequest,
+): NodeSnapshot[] {
+  const tests = filters.flatMap((f) => f.prepare(req) ?? []);
+  return nodes.filter((node) => verdict(node, tests));
+}
+
 /** Filter by filter, as classic did, recording why each node was rejected, to say which filter emptied the list. */
 function explainFailure(sched: Scheduler, nodes: readonly NodeSnapshot[], req: PlacementRequest): Decision {
   let candidates: readonly NodeSnapshot[] = nodes;

@@ -1,15 +1,19 @@
-// The cluster state store's typed errors: each with a stable code, so callers branch on the class, not text.
+// The cluster state store's typed errors: each with a stable code, so callers branch on the class, not text,
+// and an error kind, which gives an API answer its status (src/errors.ts).
+import type { ErrorKind } from '../errors.js';
 
 export type StoreErrorCode = 'corrupt' | 'readOnly' | 'unavailable' | 'conflict' | 'spec';
 
 export abstract class StoreError extends Error {
   abstract readonly code: StoreErrorCode;
+  abstract readonly kind: ErrorKind;
 }
 
 /** The store's file (or a record in Consul) cannot be trusted; it is never replaced by an empty state. */
 export class StoreCorruptError extends StoreError {
   override name = 'StoreCorruptError';
   readonly code = 'corrupt';
+  readonly kind = 'internal';
   constructor(
     readonly location: string,
     readonly problem: string,
@@ -26,6 +30,8 @@ export class StoreCorruptError extends StoreError {
 export class StoreReadOnlyError extends StoreError {
   override name = 'StoreReadOnlyError';
   readonly code = 'readOnly';
+  /** A manager that does not lead cannot serve the change: 503, as when no leader is known. */
+  readonly kind = 'unavailable';
   constructor(readonly key: string) {
     super(`cannot change ${key} in the cluster state store: this manager is not the leader`);
   }
@@ -35,6 +41,7 @@ export class StoreReadOnlyError extends StoreError {
 export class StoreUnavailableError extends StoreError {
   override name = 'StoreUnavailableError';
   readonly code = 'unavailable';
+  readonly kind = 'unavailable';
   constructor(location: string, cause: string) {
     super(`the cluster state store ${location} is unavailable: ${cause}`);
   }
@@ -44,6 +51,7 @@ export class StoreUnavailableError extends StoreError {
 export class StoreConflictError extends StoreError {
   override name = 'StoreConflictError';
   readonly code = 'conflict';
+  readonly kind = 'conflict';
   constructor(key: string, attempts: number) {
     super(`${key} in the cluster state store kept changing under concurrent writes (${attempts} attempts)`);
   }
@@ -53,6 +61,7 @@ export class StoreConflictError extends StoreError {
 export class StoreSpecError extends StoreError {
   override name = 'StoreSpecError';
   readonly code = 'spec';
+  readonly kind = 'internal';
   constructor(spec: string, why: string) {
     super(`invalid --store ${JSON.stringify(spec)}: ${why}`);
   }

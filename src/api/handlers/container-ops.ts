@@ -10,7 +10,7 @@ export function changeState(suffix: string) {
   return async (deps: ApiDeps, ctx: RequestContext): Promise<void> => {
     const loc = locate(deps.pool, param(ctx, 'id'));
     const answer = await exchange(ctx, loc.engine, { path: containerPath(loc, suffix) });
-    await loc.engine.refreshContainer(loc.container.id).catch(() => undefined);
+    await loc.engine.settleContainer(loc.container.id);
     sendExchange(ctx, answer);
   };
 }

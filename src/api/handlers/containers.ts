@@ -5,7 +5,7 @@ import type { ContainerSummary } from '../../engine/types.js';
 import { ApiError } from '../../errors.js';
 import { nameOwner } from '../../pool/lookup.js';
 import { pendingName } from '../../scheduler/request.js';
-import { createContainer } from '../../pool/create-container.js';
+import { createContainer } from '../../placement/create-container.js';
 import { readJsonObject } from '../body.js';
 import { listContainers, parseListQuery } from '../container-list.js';
 import { param, type RequestContext } from '../context.js';
@@ -50,10 +50,7 @@ async function addSizes(rows: ReturnType<typeof listContainers>): Promise<void> 
   await Promise.all(
     [...byEngine].map(async ([engine, entries]) => {
       if (!engine.isHealthy) return;
-      const filters = JSON.stringify({ id: entries.map((e) => e.Id) });
-      const sized = await engine.client.json<ContainerSummary[]>('GET', '/containers/json', {
-        query: { all: '1', size: '1', filters },
-      });
+      const sized = await engine.ops.containerSizes(entries.map((e) => e.Id));
       const byId = new Map(sized.map((x) => [x.Id, x]));
       for (const e of entries) {
         const s = byId.get(e.Id);
@@ -75,7 +72,7 @@ export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> 
   }
   if (name) assertNameFree(deps, name);
   const auth = ctx.req.headers['x-registry-auth'];
-  const created = await createContainer(deps, {
+  const created = await createContainer(deps.placer, {
     name,
     body,
     query: { platform: ctx.query.get('platform') ?? undefined },
@@ -144,7 +141,7 @@ export async function rename(deps: ApiDeps, ctx: RequestContext): Promise<void> 
     : () => undefined;
   try {
     const answer = await exchange(ctx, loc.engine, { path: containerPath(loc, '/rename') });
-    await loc.engine.refreshContainer(loc.container.id).catch(() => undefined);
+    await loc.engine.settleContainer(loc.container.id);
     sendExchange(ctx, answer);
   } finally {
     release();

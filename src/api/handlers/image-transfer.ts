@@ -7,7 +7,8 @@ import { describe } from '../../engine/connection-errors.js';
 import { ApiError } from '../../errors.js';
 import type { RequestContext } from '../context.js';
 import type { ApiDeps } from '../deps.js';
-import { eachLine, jsonLines, streamError } from '../json-lines.js';
+import { eachLine, streamError } from '../../engine/progress.js';
+import { jsonLines } from '../json-lines.js';
 import { spool, type Spooled } from '../upload.js';
 
 type Write = (obj: unknown) => void;
@@ -85,7 +86,7 @@ async function onEvery(
           failures.push(`${engine.name}: ${err}`);
           write({ id: engine.name, status: `${prefix}${err}` });
         }
-        await engine.lists.refresh('images').catch(() => undefined);
+        await engine.lists.update('images');
       } catch (err) {
         engine.reportError(err);
         failures.push(`${engine.name}: ${describe(err)}`);
@@ -174,7 +175,7 @@ async function importImage(deps: ApiDeps, ctx: RequestContext): Promise<void> {
       failures.push(`${first.name}: ${error ?? `import answered ${res.statusCode}`}`);
       return;
     }
-    await first.lists.refresh('images').catch(() => undefined);
+    await first.lists.update('images');
     if (others.length > 0) await copyImage(first, others, imageId, ctx, write, failures);
     write({ status: imageId });
   } finally {
@@ -209,7 +210,7 @@ async function copyImage(
           const err = await relay(engine, res.body, write, 'Copying image... : ');
           if (err !== undefined || res.statusCode >= 400)
             failures.push(`${engine.name}: ${err ?? `load answered ${res.statusCode}`}`);
-          await engine.lists.refresh('images').catch(() => undefined);
+          await engine.lists.update('images');
         } catch (err) {
           failures.push(`${engine.name}: ${describe(err)}`);
         }

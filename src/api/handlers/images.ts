@@ -2,7 +2,8 @@
 // image, tag and remove on every engine that has it, commit on the container's engine.
 import { matchesImage } from '../../docker/image-ref.js';
 import type { Engine } from '../../engine/engine.js';
-import { ApiError, EngineHttpError } from '../../errors.js';
+import { kindOfEngineError } from '../../engine/errors.js';
+import { ApiError } from '../../errors.js';
 import type { Pool } from '../../pool/pool.js';
 import { param, type RequestContext } from '../context.js';
 import type { ApiDeps } from '../deps.js';
@@ -69,7 +70,7 @@ export async function tag(deps: ApiDeps, ctx: RequestContext): Promise<void> {
   const answers = await Promise.all(
     engines.map((e) => exchange(ctx, e, { path: `/images/${encodeURIComponent(name)}/tag`, body: '' })),
   );
-  await Promise.all(engines.map((e) => e.lists.refresh('images').catch(() => undefined)));
+  await Promise.all(engines.map((e) => e.lists.update('images')));
   sendExchange(ctx, answers[0] ?? { status: 201, headers: {}, body: Buffer.alloc(0) });
 }
 
@@ -81,7 +82,7 @@ export async function remove(deps: ApiDeps, ctx: RequestContext): Promise<void> 
   const results = await Promise.allSettled(
     engines.map((e) => exchange(ctx, e, { path: `/images/${encodeURIComponent(name)}`, body: '' })),
   );
-  await Promise.all(engines.map((e) => e.lists.refresh('images').catch(() => undefined)));
+  await Promise.all(engines.map((e) => e.lists.update('images')));
   const failures = results.flatMap((r, i) =>
     r.status === 'rejected' ? [{ engine: engines[i] as Engine, err: r.reason as unknown }] : [],
   );
@@ -89,9 +90,7 @@ export async function remove(deps: ApiDeps, ctx: RequestContext): Promise<void> 
   if (failures.length > 0) {
     const first = failures[0]?.err;
     const text = failures.map((f) => `${f.engine.name}: ${(f.err as Error).message}`).join('; ');
-    throw first instanceof EngineHttpError
-      ? new ApiError(first.status === 409 ? 'conflict' : 'internal', text)
-      : ApiError.internal(text);
+    throw kindOfEngineError(first) === 'conflict' ? ApiError.conflict(text) : ApiError.internal(text);
   }
   const items = results.flatMap((r) =>
     r.status === 'fulfilled' ? (JSON.parse(r.value.body.toString('utf8')) as unknown[]) : [],
@@ -106,14 +105,14 @@ export async function commit(deps: ApiDeps, ctx: RequestContext): Promise<void> 
   const query = new URLSearchParams(ctx.rawQuery);
   query.set('container', loc.container.id);
   const answer = await exchange(ctx, loc.engine, { path: '/commit', query: query.toString() });
-  await loc.engine.lists.refresh('images').catch(() => undefined);
+  await loc.engine.lists.update('images');
   sendExchange(ctx, answer);
 }
 
 /** Asked of any healthy engine: registry lookups and login do not depend on which. */
 export async function anyEngine(deps: ApiDeps, ctx: RequestContext): Promise<void> {
   const engines = deps.pool.healthy();
-  const engine = engines[Math.floor(deps.rng() * engines.length)];
+  const engine = engines[Math.floor(deps.placer.settings.rng() * engines.length)];
   if (!engine) throw ApiError.unavailable('No healthy node available in the cluster');
   await forward(ctx, engine);
 }
@@ -123,7 +122,7 @@ export async function prune(deps: ApiDeps, ctx: RequestContext): Promise<void> {
   const results = await Promise.all(
     deps.pool.healthy().map(async (engine) => {
       const a = await exchange(ctx, engine, { body: '' });
-      await engine.lists.refresh('images').catch(() => undefined);
+      await engine.lists.update('images');
       return JSON.parse(a.body.toString('utf8')) as {
         ImagesDeleted?: unknown[] | null;
         SpaceReclaimed?: number;

@@ -24,15 +24,8 @@ export async function locateExec(pool: Pool, ref: string): Promise<{ id: string;
   if (known) return known;
   const answers = await Promise.all(
     pool.healthy().map(async (engine) => {
-      try {
-        const res = await engine.client.json<{ ID?: string; ContainerID?: string }>(
-          'GET',
-          `/exec/${encodeURIComponent(ref)}/json`,
-        );
-        return res.ID ? { id: res.ID, engine, containerId: res.ContainerID ?? '' } : undefined;
-      } catch {
-        return undefined;
-      }
+      const res = await engine.ops.inspectExec(ref).catch(() => undefined);
+      return res?.ID ? { id: res.ID, engine, containerId: res.ContainerID ?? '' } : undefined;
     }),
   );
   const hit = answers.find((a) => a !== undefined);

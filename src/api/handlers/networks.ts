@@ -9,9 +9,10 @@ import {
   clusterNetworks,
   findNetwork,
   type ClusterNetwork,
-} from '../../pool/cluster-networks.js';
-import { createClusterNetwork, type NetworkSpec } from '../../pool/network-create.js';
-import { forgetPruned, removeClusterNetwork } from '../../pool/network-remove.js';
+} from '../../networks/cluster-networks.js';
+import { createClusterNetwork } from '../../networks/create.js';
+import { forgetPruned, removeClusterNetwork } from '../../networks/remove.js';
+import type { NetworkSpec } from '../../networks/spec.js';
 import { readJsonObject } from '../body.js';
 import { param, type RequestContext } from '../context.js';
 import type { ApiDeps } from '../deps.js';
@@ -78,9 +79,7 @@ export function list(deps: ApiDeps, ctx: RequestContext): void {
 async function inspectParts(c: ClusterNetwork): Promise<Record<string, unknown>> {
   const answers = await Promise.all(
     [...c.parts].map(([engine, part]) =>
-      engine.client
-        .json<{ Containers?: Record<string, unknown> | null }>('GET', `/networks/${part.Id}`)
-        .catch(() => ({ Containers: {} })),
+      engine.ops.inspectNetwork(part.Id).catch(() => ({ Containers: {} })),
     ),
   );
   const containers: Record<string, unknown> = {};
@@ -111,7 +110,7 @@ export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> 
     const answer = await exchange(ctx, engine, {
       body: JSON.stringify({ ...body, Name: body.Name.slice(slash + 1) }),
     });
-    await engine.lists.refresh('networks').catch(() => undefined);
+    await engine.lists.update('networks');
     sendExchange(ctx, answer);
     return;
   }
@@ -128,7 +127,7 @@ export async function remove(deps: ApiDeps, ctx: RequestContext): Promise<void> 
   if (!found) throw notFound(ref);
   if (found.kind === 'local') {
     const answer = await exchange(ctx, found.engine, { path: `/networks/${found.network.Id}` });
-    await found.engine.lists.refresh('networks').catch(() => undefined);
+    await found.engine.lists.update('networks');
     sendExchange(ctx, answer);
     return;
   }
@@ -167,7 +166,7 @@ export function attach(op: 'connect' | 'disconnect') {
       path: `/networks/${part.Id}/${op}`,
       body: JSON.stringify({ ...body, Container: loc.container.id }),
     });
-    await loc.engine.refreshContainer(loc.container.id).catch(() => undefined);
+    await loc.engine.settleContainer(loc.container.id);
     sendExchange(ctx, answer);
   };
 }
@@ -177,7 +176,7 @@ export async function prune(deps: ApiDeps, ctx: RequestContext): Promise<void> {
   const results = await Promise.all(
     deps.pool.healthy().map(async (engine) => {
       const a = await exchange(ctx, engine, { body: '' });
-      await engine.lists.refresh('networks').catch(() => undefined);
+      await engine.lists.update('networks');
       return JSON.parse(a.body.toString('utf8')) as { NetworksDeleted?: string[] | null };
     }),
   );

@@ -1,12 +1,12 @@
-// Volume endpoints, as classic did: a named volume is made on every engine (so a container finds it
-// wherever it lands) unless `<node>/<name>` pins it; listed per engine as `<node>/<name>`.
+// Volume endpoints: made where placement says (placement/volume.ts), listed per engine as `<node>/<name>`.
 import { randomBytes } from 'node:crypto';
 import { FilterArgs } from '../../docker/filters.js';
 import type { Engine } from '../../engine/engine.js';
 import type { VolumeSummary } from '../../engine/resource-lists.js';
+import { describe } from '../../engine/connection-errors.js';
 import { ApiError } from '../../errors.js';
-import { parseExpr } from '../../scheduler/expr.js';
-import { whitelistFilter } from '../../scheduler/filters/whitelist.js';
+import { log } from '../../log.js';
+import { placeVolume } from '../../placement/volume.js';
 import type { Pool } from '../../pool/pool.js';
 import { readJsonObject } from '../body.js';
 import { param, type RequestContext } from '../context.js';
@@ -66,47 +66,15 @@ export async function inspect(deps: ApiDeps, ctx: RequestContext): Promise<void>
   await forward(ctx, found.engine, { path: `/volumes/${encodeURIComponent(found.volume.Name)}` });
 }
 
-/** The engines a new volume goes to: one for `<node>/<name>`, the whitelisted ones, or all healthy ones. */
-function targets(
-  deps: ApiDeps,
-  name: string,
-  labels: Record<string, string>,
-): { engines: Engine[]; name: string } {
-  const slash = name.indexOf('/');
-  if (slash > 0) {
-    const engine = deps.pool.engine(name.slice(0, slash));
-    if (!engine) throw ApiError.notFound(`No such node: ${name.slice(0, slash)}`);
-    return { engines: [engine], name: name.slice(slash + 1) };
-  }
-  let engines = deps.pool.healthy();
-  const whitelist = labels['com.docker.swarm.whitelists'];
-  if (whitelist) {
-    let exprs;
-    try {
-      exprs = (JSON.parse(whitelist) as string[]).map(parseExpr);
-    } catch (err) {
-      throw ApiError.invalid(`invalid com.docker.swarm.whitelists label: ${(err as Error).message}`);
-    }
-    const test = whitelistFilter.prepare({ whitelists: exprs } as never);
-    const snaps = new Map(deps.pool.snapshot().map((s) => [s.addr, s]));
-    engines = engines.filter((e) => {
-      const s = snaps.get(e.addr);
-      return s !== undefined && (test === undefined || test(s));
-    });
-  }
-  if (engines.length === 0) throw ApiError.unavailable('No healthy node available in the cluster');
-  return { engines, name };
-}
-
 export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> {
   const body = (await readJsonObject(ctx.req)) ?? {};
   const requested = typeof body['Name'] === 'string' ? body['Name'] : '';
   const labels = (body['Labels'] as Record<string, string> | undefined) ?? {};
-  const { engines, name } = targets(deps, requested || randomBytes(32).toString('hex'), labels);
+  const { engines, name } = placeVolume(deps.placer, requested || randomBytes(32).toString('hex'), labels);
   const payload = JSON.stringify({ ...body, Name: name });
   const existed = new Set(holders(deps.pool, name).map((h) => h.engine));
   const results = await Promise.allSettled(engines.map((e) => exchange(ctx, e, { body: payload })));
-  await Promise.all(engines.map((e) => e.lists.refresh('volumes').catch(() => undefined)));
+  await Promise.all(engines.map((e) => e.lists.update('volumes')));
   const failed = results.flatMap((r, i) =>
     r.status === 'rejected' ? [{ engine: engines[i] as Engine, err: r.reason as unknown }] : [],
   );
@@ -116,7 +84,11 @@ export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> 
       results.map(async (r, i) => {
         const engine = engines[i] as Engine;
         if (r.status === 'fulfilled' && !existed.has(engine)) {
-          await engine.client.json('DELETE', `/volumes/${encodeURIComponent(name)}`).catch(() => undefined);
+          await engine.ops
+            .removeVolume(name)
+            .catch((err: unknown) =>
+              log.warn(`could not roll back volume ${name} on ${engine.name}: ${describe(err)}`),
+            );
         }
       }),
     );
@@ -135,7 +107,7 @@ export async function remove(deps: ApiDeps, ctx: RequestContext): Promise<void> 
       exchange(ctx, engine, { path: `/volumes/${encodeURIComponent(volume.Name)}`, body: '' }),
     ),
   );
-  await Promise.all(found.map(({ engine }) => engine.lists.refresh('volumes').catch(() => undefined)));
+  await Promise.all(found.map(({ engine }) => engine.lists.update('volumes')));
   const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failed.length > 0) throw failed[0];
   const first = results[0];
@@ -147,7 +119,7 @@ export async function prune(deps: ApiDeps, ctx: RequestContext): Promise<void> {
   const results = await Promise.all(
     deps.pool.healthy().map(async (engine) => {
       const a = await exchange(ctx, engine, { body: '' });
-      await engine.lists.refresh('volumes').catch(() => undefined);
+      await engine.lists.update('volumes');
       return JSON.parse(a.body.toString('utf8')) as {
         VolumesDeleted?: string[] | null;
         SpaceReclaimed?: number;

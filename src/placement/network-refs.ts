@@ -1,8 +1,8 @@
 // Networks named in a create body: `<node>/<name>` pins the container to that node (the network lives only
 // there), a cluster network's ID becomes its name (which every engine knows).
 import { parseExpr, type Expr } from '../scheduler/expr.js';
-import { findNetwork } from './cluster-networks.js';
-import type { Pool } from './pool.js';
+import { findNetwork } from '../networks/cluster-networks.js';
+import type { Pool } from '../pool/pool.js';
 
 /** Rewrites the body's network references; returns the constraint they imply, if any. */
 export function resolveNetworks(pool: Pool, body: Record<string, unknown>): Expr | undefined {

@@ -4,8 +4,7 @@ import type { Engine } from '../engine/engine.js';
 import { describe } from '../engine/connection-errors.js';
 import { ApiError } from '../errors.js';
 import { log } from '../log.js';
-import { CLUSTER_LABEL, type ClusterNetwork } from './cluster-networks.js';
-import type { NetworkDeps } from './network-create.js';
+import { CLUSTER_LABEL, type ClusterNetwork, type NetworkDeps } from './cluster-networks.js';
 import {
   adoptedRecord,
   networkRecords,
@@ -14,7 +13,7 @@ import {
   updateNetwork,
   withoutPart,
   type NetworkRecord,
-} from './network-records.js';
+} from './records.js';
 
 function tombstone(cur: NetworkRecord | undefined, c: ClusterNetwork): NetworkRecord | undefined {
   const base = cur ?? adoptedRecord(c);
@@ -27,10 +26,7 @@ export async function removeClusterNetwork(deps: NetworkDeps, c: ClusterNetwork)
   // The tombstone first: if the store cannot take it, nothing is removed.
   await updateNetwork(deps.store, c.id, (cur) => tombstone(cur, c));
   const parts = [...c.parts];
-  const results = await Promise.allSettled(
-    parts.map(([engine, part]) => engine.client.json('DELETE', `/networks/${part.Id}`)),
-  );
-  await Promise.all(parts.map(([e]) => e.lists.refresh('networks').catch(() => undefined)));
+  const results = await Promise.allSettled(parts.map(([engine, part]) => engine.ops.removeNetwork(part.Id)));
   const gone = parts.flatMap(([engine], i) => (results[i]?.status === 'fulfilled' ? [engine] : []));
   await updateNetwork(deps.store, c.id, (cur) => gone.reduce<NetworkRecord | undefined>(withoutPart, cur));
   const failed = results.flatMap((r, i) =>

@@ -4,12 +4,21 @@
 import type { Engine } from '../engine/engine.js';
 import type { NetworkSummary } from '../engine/resource-lists.js';
 import { cidrText, gateway, overlaps, parseCidr, parts, type Subnet } from './cidr.js';
-import type { Pool } from './pool.js';
+import type { Pool } from '../pool/pool.js';
+import type { Store } from '../store/store.js';
 
 export const CLUSTER_LABEL = 'com.docker.shoal.network.id';
 /** An engine label naming the pool its parts of cluster networks come from (so hosts can route to it). */
 export const ENGINE_POOL_LABEL = 'shoal.network-pool';
 export const BUILTIN_NETWORKS = new Set(['bridge', 'host', 'none']);
+
+/** What cluster-network work needs: the engines, the state store and the pool subnets come from. */
+export interface NetworkDeps {
+  readonly pool: Pool;
+  readonly store: Store;
+  /** --network-pool */
+  readonly networkPool: string;
+}
 
 export interface ClusterNetwork {
   id: string;

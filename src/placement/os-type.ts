@@ -3,23 +3,15 @@ import type { Engine } from '../engine/engine.js';
 import { matchesImage } from '../docker/image-ref.js';
 import { parseExpr, type Expr } from '../scheduler/expr.js';
 import type { SwarmConfig } from '../scheduler/swarm-config.js';
-import type { Pool } from './pool.js';
+import type { Pool } from '../pool/pool.js';
 
 async function imageOs(engine: Engine, image: string): Promise<string[]> {
   try {
     if (engine.lists.images.some((i) => matchesImage(i, image))) {
-      const inspect = await engine.client.json<{ Os?: string }>(
-        'GET',
-        `/images/${encodeURIComponent(image)}/json`,
-        { timeoutMs: 5000 },
-      );
+      const inspect = await engine.ops.inspectImage(image);
       return inspect.Os ? [inspect.Os] : [];
     }
-    const dist = await engine.client.json<{ Platforms?: { os?: string }[] }>(
-      'GET',
-      `/distribution/${encodeURIComponent(image)}/json`,
-      { timeoutMs: 5000 },
-    );
+    const dist = await engine.ops.distribution(image);
     return [...new Set((dist.Platforms ?? []).map((p) => p.os ?? '').filter(Boolean))];
   } catch {
     return [];

@@ -7,7 +7,8 @@ import { log } from '../log.js';
 import { reschedulePolicyOf, SWARM_LABELS } from '../scheduler/swarm-config.js';
 import { StoreReadOnlyError, StoreUnavailableError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
-import { createContainer, type Placer } from './create-container.js';
+import { createContainer } from '../placement/create-container.js';
+import type { Placer } from '../placement/placer.js';
 import {
   abandonMove,
   claimMove,
@@ -19,7 +20,7 @@ import {
   staleRemoved,
   type CopyRef,
   type MoveRecord,
-} from './reschedule-records.js';
+} from './records.js';
 
 /** A create body from an inspect: the same settings, without what belonged to the old container. */
 export function bodyFromSpec(id: string, spec: CreateSpec): Record<string, unknown> {
@@ -48,7 +49,10 @@ export function wasRunning(c: CachedContainer, failedAt: number): boolean {
 export class Rescheduler {
   private readonly busy = new Set<string>();
 
-  constructor(private readonly placer: Placer & { readonly store: Store }) {}
+  constructor(
+    private readonly placer: Placer,
+    private readonly store: Store,
+  ) {}
 
   /** Engine events, as the pool reports them. */
   onTransition(engine: Engine, what: string): void {
@@ -96,7 +100,7 @@ export class Rescheduler {
       log.warn(`Cannot reschedule ${old.name}: its settings were not recorded`);
       return;
     }
-    const store = this.placer.store;
+    const store = this.store;
     const swarmId = old.summary.Labels?.[SWARM_LABELS.id];
     const ref = copyRef(from, old.id);
     let before: MoveRecord | undefined;
@@ -152,7 +156,7 @@ export class Rescheduler {
     if (!ids) return;
     let records: Map<string, MoveRecord>;
     try {
-      records = await moveRecords(this.placer.store);
+      records = await moveRecords(this.store);
     } catch (err) {
       this.storeTrouble(err, `Cannot look for stale copies on ${engine.name} now`, () => {
         if (engine.isHealthy) void this.removeStale(engine);
@@ -168,10 +172,10 @@ export class Rescheduler {
         : this.liveCopy(swarmId, engine, (id) => id === c.id) !== undefined;
       if (!stale) continue;
       try {
-        await engine.client.json('DELETE', `/containers/${c.id}`, { query: { force: '1', v: '1' } });
+        await engine.ops.removeContainer(c.id, { force: true, volumes: true });
         engine.containers.remove(c.id, engine.containers.nextSeq());
         log.info(`Removed duplicate container ${c.id} (${c.name}) from ${engine.name}: it was rescheduled`);
-        if (rec) await staleRemoved(this.placer.store, swarmId, c.id);
+        if (rec) await staleRemoved(this.store, swarmId, c.id);
       } catch (err) {
         log.warn(
           `Could not remove duplicate container ${c.id} from ${engine.name}: ${(err as Error).message}`,
@@ -185,7 +189,7 @@ export class Rescheduler {
     if (rec.state !== 'moving' || Date.now() - Date.parse(rec.since) < MOVE_LEASE_MS) return rec;
     const live = this.liveCopy(rec.swarmId, here, (id) => rec.stale.some((s) => s.container === id));
     if (!live) return rec;
-    await completeMove(this.placer.store, { ...rec, current: live }).catch(() => undefined);
+    await completeMove(this.store, { ...rec, current: live }).catch(() => undefined);
     return { ...rec, state: 'moved', current: live };
   }
 
@@ -207,8 +211,7 @@ function candidates(engine: Engine): CachedContainer[] {
 async function startMoved(oldId: string, engine: Engine, id: string): Promise<void> {
   log.info(`Container ${oldId} was running, starting container ${id}`);
   try {
-    await engine.client.json('POST', `/containers/${id}/start`);
-    await engine.refreshContainer(id);
+    await engine.ops.startContainer(id);
   } catch (err) {
     log.error(`Failed to start rescheduled container ${id}: ${(err as Error).message}`);
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cidrText, gateway, overlaps, parseCidr, parts, splitPrefix } from '../../src/pool/cidr.js';
+import { cidrText, gateway, overlaps, parseCidr, parts, splitPrefix } from '../../src/networks/cidr.js';
 
 describe('subnets', () => {
   it('parses, normalises and prints', () => {

@@ -3,11 +3,11 @@
 // subnet the engine had before. One engine at a time; a store that cannot be reached is tried again.
 import type { Engine } from '../engine/engine.js';
 import { describe } from '../engine/connection-errors.js';
+import { isEngineError } from '../engine/errors.js';
 import type { NetworkSummary } from '../engine/resource-lists.js';
 import { log } from '../log.js';
 import { StoreReadOnlyError, StoreUnavailableError } from '../store/errors.js';
-import { allocateSubnet, CLUSTER_LABEL, clusterNetworks } from './cluster-networks.js';
-import { createPart, partBody, type NetworkDeps } from './network-create.js';
+import { allocateSubnet, CLUSTER_LABEL, clusterNetworks, type NetworkDeps } from './cluster-networks.js';
 import {
   adoptedRecord,
   creatingHere,
@@ -19,7 +19,8 @@ import {
   withoutPart,
   withPart,
   type NetworkRecord,
-} from './network-records.js';
+} from './records.js';
+import { partBody } from './spec.js';
 
 const RETRY_MS = 5_000;
 
@@ -78,14 +79,13 @@ async function abandonInterrupted(deps: NetworkDeps, records: Map<string, Networ
 
 export async function deletePart(deps: NetworkDeps, engine: Engine, id: string, part: NetworkSummary) {
   try {
-    await engine.client.json('DELETE', `/networks/${part.Id}`);
+    await engine.ops.removeNetwork(part.Id);
   } catch (err) {
-    if ((err as { status?: number }).status !== 404) {
+    if (!isEngineError(err, 'noSuchNetwork', 'notFound')) {
       log.warn(`Could not remove the stale part of network ${part.Name} on ${engine.name}: ${describe(err)}`);
       return;
     }
   }
-  await engine.lists.refresh('networks').catch(() => undefined);
   log.info(`Removed the part of network ${part.Name} on ${engine.name}: the network was removed`);
   await updateNetwork(deps.store, id, (cur) => withoutPart(cur, engine));
 }
@@ -101,7 +101,7 @@ async function addPart(deps: NetworkDeps, engine: Engine, rec: NetworkRecord, re
   }
   let partId: string;
   try {
-    partId = await createPart(engine, partBody(rec.spec, rec.id, subnet));
+    partId = await engine.ops.createNetwork(partBody(rec.spec, rec.id, subnet));
   } catch (err) {
     log.warn(`Could not create network ${rec.name} on ${engine.name}: ${describe(err)}`);
     return;

@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine/engine.js';
 import { describe } from '../engine/connection-errors.js';
-import { ApiError, EngineHttpError } from '../errors.js';
+import { kindOfEngineError } from '../engine/errors.js';
+import { ApiError } from '../errors.js';
 import { log } from '../log.js';
-import type { Store } from '../store/store.js';
-import { cidrText, gateway, parseCidr, parts, splitPrefix } from './cidr.js';
-import { allocateSubnet, CLUSTER_LABEL } from './cluster-networks.js';
+import { cidrText, parseCidr, parts, splitPrefix } from './cidr.js';
+import { allocateSubnet, type NetworkDeps } from './cluster-networks.js';
 import {
   creatingHere,
   networkKey,
@@ -16,35 +16,8 @@ import {
   recordedSubnets,
   updateNetwork,
   type NetworkRecord,
-} from './network-records.js';
-import type { Pool } from './pool.js';
-
-export interface NetworkDeps {
-  readonly pool: Pool;
-  readonly store: Store;
-  /** --network-pool */
-  readonly networkPool: string;
-}
-
-export interface NetworkSpec {
-  Name: string;
-  Driver?: string;
-  Options?: Record<string, string> | null;
-  Labels?: Record<string, string> | null;
-  Internal?: boolean;
-  Attachable?: boolean;
-  EnableIPv6?: boolean;
-  IPAM?: {
-    Driver?: string;
-    Options?: Record<string, string> | null;
-    Config?: { Subnet?: string; Gateway?: string; IPRange?: string }[] | null;
-  } | null;
-}
-
-/** Drivers a cluster network is served with: overlay needs swarm mode or a KV store, so it becomes bridge. */
-export function partDriver(driver: string | undefined): string {
-  return !driver || driver === 'overlay' ? 'bridge' : driver;
-}
+} from './records.js';
+import { partBody, partDriver, recordedSpec, type NetworkSpec } from './spec.js';
 
 /** The subnets for each engine: the user's subnet split in equal parts, or one free /24 each. */
 function plan(
@@ -77,61 +50,14 @@ function plan(
   };
 }
 
-export function partBody(
-  spec: NetworkSpec,
-  clusterId: string,
-  subnet: string | undefined,
-): Record<string, unknown> {
-  const driver = partDriver(spec.Driver);
-  const ipam = subnet
-    ? {
-        Driver: spec.IPAM?.Driver || 'default',
-        Options: spec.IPAM?.Options ?? {},
-        Config: [{ Subnet: subnet, Gateway: gateway(parseCidr(subnet) ?? { base: 0, prefix: 32 }) }],
-      }
-    : spec.IPAM;
-  return {
-    Name: spec.Name,
-    CheckDuplicate: true,
-    Driver: driver,
-    Options: spec.Options ?? {},
-    Labels: { ...(spec.Labels ?? {}), [CLUSTER_LABEL]: clusterId },
-    Internal: spec.Internal ?? false,
-    Attachable: spec.Attachable ?? false,
-    EnableIPv6: spec.EnableIPv6 ?? false,
-    IPAM: ipam,
-  };
-}
-
-export async function createPart(engine: Engine, body: Record<string, unknown>): Promise<string> {
-  const res = await engine.client.json<{ Id: string }>('POST', '/networks/create', { body });
-  await engine.lists.refresh('networks').catch(() => undefined);
-  return res.Id;
-}
-
-/** What the record keeps to make a part again: the spec without the user's subnets (each part has its own). */
-function recordedSpec(spec: NetworkSpec): NetworkSpec {
-  return {
-    Name: spec.Name,
-    Driver: partDriver(spec.Driver),
-    Options: spec.Options ?? {},
-    Labels: spec.Labels ?? {},
-    Internal: spec.Internal ?? false,
-    Attachable: spec.Attachable ?? false,
-    EnableIPv6: spec.EnableIPv6 ?? false,
-    IPAM: { Driver: spec.IPAM?.Driver || 'default', Options: spec.IPAM?.Options ?? {} },
-  };
-}
-
 async function rollBack(name: string, made: [Engine, string][]): Promise<void> {
   await Promise.all(
     made.map(async ([engine, partId]) => {
-      await engine.client
-        .json('DELETE', `/networks/${partId}`)
+      await engine.ops
+        .removeNetwork(partId)
         .catch((err: unknown) =>
           log.warn(`could not roll back network ${name} on ${engine.name}: ${describe(err)}`),
         );
-      await engine.lists.refresh('networks').catch(() => undefined);
     }),
   );
 }
@@ -140,12 +66,10 @@ function createFailure(name: string, failed: { engine: Engine; err: unknown }[])
   const first = failed[0]?.err;
   const message = failed.map((f) => `${f.engine.name}: ${(f.err as Error).message}`).join('; ');
   const text = `network ${name} could not be created on every engine: ${message}`;
-  if (first instanceof EngineHttpError)
-    return new ApiError(
-      first.status === 409 ? 'conflict' : first.status < 500 ? 'invalid' : 'internal',
-      text,
-    );
-  return ApiError.unavailable(text);
+  const kind = kindOfEngineError(first);
+  if (kind === undefined || kind === 'unreachable') return ApiError.unavailable(text);
+  if (kind === 'conflict') return ApiError.conflict(text);
+  return kind === 'failed' ? ApiError.internal(text) : ApiError.invalid(text);
 }
 
 export async function createClusterNetwork(
@@ -178,7 +102,7 @@ export async function createClusterNetwork(
     if (!(await deps.store.write(networkKey(id), record, 0)))
       throw ApiError.conflict(`network ID ${id} is already recorded`);
     const results = await Promise.allSettled(
-      engines.map((e, i) => createPart(e, partBody(spec, id, subnets[i]))),
+      engines.map((e, i) => e.ops.createNetwork(partBody(spec, id, subnets[i]))),
     );
     const made = results.flatMap((r, i): [Engine, string][] =>
       r.status === 'fulfilled' ? [[engines[i] as Engine, r.value]] : [],

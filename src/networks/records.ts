@@ -5,8 +5,8 @@ import type { Engine } from '../engine/engine.js';
 import type { NetworkSummary } from '../engine/resource-lists.js';
 import type { Store } from '../store/store.js';
 import { updateRecord } from '../store/update.js';
-import { CLUSTER_LABEL, type ClusterNetwork } from './cluster-networks.js';
-import type { NetworkSpec } from './network-create.js';
+import type { ClusterNetwork } from './cluster-networks.js';
+import { specOf, type NetworkSpec } from './spec.js';
 
 /**
  * creating: intent recorded, parts being made (a crash leaves it: the network is then rolled back);
@@ -62,20 +62,6 @@ export function subnetOf(part: NetworkSummary): string | undefined {
 
 export function partRecord(engine: Engine, subnet: string | undefined): PartRecord {
   return subnet ? { engine: engine.name, subnet } : { engine: engine.name };
-}
-
-/** A part's settings, as a spec to make the other parts with (the cluster label and subnet left out). */
-export function specOf(part: NetworkSummary): NetworkSpec {
-  return {
-    Name: part.Name,
-    Driver: part.Driver,
-    Options: part.Options ?? {},
-    Labels: Object.fromEntries(Object.entries(part.Labels ?? {}).filter(([k]) => k !== CLUSTER_LABEL)),
-    Internal: part.Internal ?? false,
-    Attachable: part.Attachable ?? false,
-    EnableIPv6: part.EnableIPv6 ?? false,
-    IPAM: { Driver: part.IPAM?.Driver || 'default', Options: part.IPAM?.Options ?? {} },
-  };
 }
 
 /** A network found on the engines with no record (made before the store): recorded as it is. */
