@@ -21,6 +21,7 @@ import { openStore, storeSpecFor, type Store } from './store/index.js';
 
 export interface Manager {
   readonly pool: Pool;
+  readonly placer: Placer;
   readonly hub: EventHub;
   readonly server: ApiServer;
   readonly store: Store;
@@ -130,6 +131,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   });
   return {
     pool,
+    placer,
     hub,
     server,
     store,

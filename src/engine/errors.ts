@@ -16,7 +16,6 @@ export type EngineErrorKind =
   | 'notFound'
   | 'conflict'
   | 'notRunning'
-  | 'notModified'
   | 'invalid'
   | 'forbidden'
   | 'unreachable'
@@ -37,8 +36,6 @@ const NOT_FOUND: [RegExp, EngineErrorKind][] = [
 /** The kind of an engine's error answer, from its status and (for 404 and 409) its message. */
 export function engineErrorKind(status: number, message: string): EngineErrorKind {
   switch (status) {
-    case 304:
-      return 'notModified';
     case 400:
       return 'invalid';
     case 403:

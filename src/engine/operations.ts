@@ -1,24 +1,13 @@
-// Typed operations on one engine: the one place Shoal's own calls spell Docker API paths. Every call
-// reports its outcome to the engine's health, and a change is in the engine's cache before the call returns
-// (read-your-writes); errors arrive parsed into kinds (errors.ts).
+// Typed operations on one engine: the one place Shoal's own calls spell Docker API paths (with
+// image-operations.ts). Every call reports its outcome to the engine's health, a change is in the engine's
+// cache before the call returns (read-your-writes), and errors arrive parsed into kinds (errors.ts).
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
-import type { EngineClient, RequestOptions } from './client.js';
-import { EngineHttpError } from './errors.js';
-import { eachLine, streamError } from './progress.js';
-import type { ListKind, ResourceLists } from './resource-lists.js';
+import { enc } from './calls.js';
+import { ImageOperations } from './image-operations.js';
 import type { ContainerSummary } from './types.js';
 
-/** What the operations need of their engine (Engine implements it). */
-export interface OperationsHost {
-  readonly client: EngineClient;
-  readonly lists: ResourceLists;
-  reportSuccess(): void;
-  reportError(err: unknown): void;
-  /** Re-reads one container into the cache; failures are reported, never thrown. */
-  settleContainer(id: string): Promise<void>;
-  versionFor(clientVersion: string): string;
-}
+export type { OperationsHost, ProgressOptions } from './calls.js';
+export { pullQuery } from './image-operations.js';
 
 export interface ContainerCreate {
   name?: string;
@@ -39,75 +28,7 @@ export interface ContainerCreated {
   body: Buffer;
 }
 
-export interface PullOptions {
-  auth?: string;
-  version?: string;
-  /** The client's raw query (platform…) instead of one made from the image reference. */
-  rawQuery?: string;
-  /** Each progress object of the engine's stream, as it arrives. */
-  progress?: (obj: Record<string, unknown>) => void;
-}
-
-type Query = Record<string, string | undefined>;
-
-/** `repo[:tag|@digest]` → fromImage and tag, as the pull endpoint takes them. */
-export function pullQuery(image: string): { fromImage: string; tag: string } {
-  const at = image.lastIndexOf('@');
-  if (at > 0) return { fromImage: image.slice(0, at), tag: image.slice(at + 1) };
-  const colon = image.lastIndexOf(':');
-  if (colon > image.lastIndexOf('/'))
-    return { fromImage: image.slice(0, colon), tag: image.slice(colon + 1) };
-  return { fromImage: image, tag: 'latest' };
-}
-
-const enc = encodeURIComponent;
-
-export class EngineOperations {
-  constructor(private readonly host: OperationsHost) {}
-
-  /** One JSON call with its outcome reported to the engine's health. */
-  private async call<T>(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-    path: string,
-    opts: { query?: Query; body?: unknown; timeoutMs?: number } = {},
-  ): Promise<T> {
-    try {
-      const out = await this.host.client.json<T>(method, path, opts);
-      this.host.reportSuccess();
-      return out;
-    } catch (err) {
-      if (err instanceof EngineHttpError) this.host.reportSuccess();
-      else this.host.reportError(err);
-      throw err;
-    }
-  }
-
-  /** A raw call (streams, client headers and versions), reported the same way; error statuses throw. */
-  private async raw(
-    method: 'GET' | 'POST' | 'PUT',
-    path: string,
-    opts: Omit<RequestOptions, 'method' | 'path'>,
-  ): Promise<{ status: number; body: Dispatcher.ResponseData['body'] }> {
-    let res;
-    try {
-      res = await this.host.client.request({ method, path, headersTimeout: 0, ...opts });
-    } catch (err) {
-      this.host.reportError(err);
-      throw err;
-    }
-    this.host.reportSuccess();
-    if (res.statusCode >= 400) {
-      const body = Buffer.from(await res.body.arrayBuffer());
-      const ct = res.headers['content-type'];
-      throw new EngineHttpError(res.statusCode, body, Array.isArray(ct) ? ct[0] : ct);
-    }
-    return { status: res.statusCode, body: res.body };
-  }
-
-  private async settleList(kind: ListKind): Promise<void> {
-    await this.host.lists.update(kind);
-  }
-
+export class EngineOperations extends ImageOperations {
   // Containers
 
   async createContainer(c: ContainerCreate): Promise<ContainerCreated> {
@@ -195,40 +116,6 @@ export class EngineOperations {
       body: tar,
     });
     res.body.resume();
-  }
-
-  // Images
-
-  inspectImage(ref: string): Promise<{ Id?: string; Os?: string } & Record<string, unknown>> {
-    return this.call('GET', `/images/${enc(ref)}/json`, { timeoutMs: 5000 });
-  }
-
-  distribution(ref: string): Promise<{ Platforms?: { os?: string }[] }> {
-    return this.call('GET', `/distribution/${enc(ref)}/json`, { timeoutMs: 5000 });
-  }
-
-  /**
-   * Pulls an image. An error the engine reports inside its progress stream is thrown as an EngineHttpError
-   * like an error status (404 when it says the image does not exist), so callers decide on its kind.
-   */
-  async pullImage(image: string, opts: PullOptions = {}): Promise<void> {
-    const version = opts.version === undefined ? undefined : this.host.versionFor(opts.version);
-    try {
-      const res = await this.raw('POST', '/images/create', {
-        query: opts.rawQuery ?? pullQuery(image),
-        version,
-        headers: opts.auth ? { 'x-registry-auth': opts.auth } : {},
-      });
-      let error: string | undefined;
-      await eachLine(res.body, (obj) => {
-        const e = streamError(obj);
-        if (e !== undefined) error = e;
-        else opts.progress?.(obj);
-      });
-      if (error !== undefined) throw EngineHttpError.fromStream(error);
-    } finally {
-      await this.settleList('images');
-    }
   }
 
   // Networks

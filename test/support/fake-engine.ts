@@ -83,7 +83,8 @@ export class FakeEngine {
   /** The next N creates fail with a 500. */
   failCreates = 0;
   /** Pulls: 'ok' succeed, 'die' drop the connection after the first progress line. */
-  pullMode: 'ok' | 'die' = 'ok';
+  /** ok; die: the connection drops mid-stream; denied: the registry refuses, reported inside the stream. */
+  pullMode: 'ok' | 'die' | 'denied' = 'ok';
   /** Network creates fail with a 500 (a clash on this engine). */
   failNetworkCreate = false;
   readonly networks = new Map<string, Record<string, unknown>>();
@@ -444,6 +445,11 @@ export class FakeEngine {
       res.socket?.destroy();
       return;
     }
+    if (this.pullMode === 'denied') {
+      const message = `pull access denied for ${from}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`;
+      res.end(JSON.stringify({ errorDetail: { message }, error: message }) + '\n');
+      return;
+    }
     res.write(
       JSON.stringify({
         status: 'Downloading',
@@ -510,7 +516,10 @@ export class FakeEngine {
         return void res.writeHead(204).end();
       case 'stop':
       case 'kill':
-        if (!c.State.Running) return void res.writeHead(op === 'stop' ? 304 : 409).end();
+        if (!c.State.Running)
+          return op === 'stop'
+            ? void res.writeHead(304).end()
+            : this.json(res, 409, { message: `Container ${c.Id} is not running` });
         this.setState(c, false, op === 'kill' ? 137 : 0);
         this.emit('container', 'die', c);
         if (op === 'stop') this.emit('container', 'stop', c);
