@@ -18,3 +18,13 @@ function read(): { version: string; commit: string } {
 }
 
 export const SHOAL = read();
+
+/** Classic Swarm's last release. */
+export const CLASSIC_SWARM_VERSION = '1.2.9';
+
+/**
+ * The server version `/version` and `/info` report. Classic's was `swarm/1.2.9`, and tools recognise a
+ * classic Swarm endpoint by the `swarm/` prefix; Shoal's own version follows as semver build metadata, so
+ * what comes after `swarm/` still parses as a version.
+ */
+export const SERVER_VERSION = `swarm/${CLASSIC_SWARM_VERSION}+shoal.${SHOAL.version}`;

@@ -5,7 +5,7 @@ import type { Engine } from '../engine/engine.js';
 import { STATE_TEXT } from '../engine/health.js';
 import { withOvercommit } from '../scheduler/resources.js';
 import type { NodeSnapshot } from '../scheduler/types.js';
-import { SHOAL } from '../version.js';
+import { SERVER_VERSION } from '../version.js';
 import type { ApiDeps } from './deps.js';
 
 type Pair = [string, string];
@@ -122,7 +122,7 @@ export function buildInfo(deps: ApiDeps): Record<string, unknown> {
     Name: hostname(),
     Labels: [],
     ExperimentalBuild: false,
-    ServerVersion: `shoal/${SHOAL.version}`,
+    ServerVersion: SERVER_VERSION,
     HttpProxy: process.env['HTTP_PROXY'] ?? '',
     HttpsProxy: process.env['HTTPS_PROXY'] ?? '',
     NoProxy: process.env['NO_PROXY'] ?? '',

@@ -3,6 +3,7 @@
 // Both are followed with blocking queries; when Consul is unreachable the last list is kept and the
 // watch retries with back-off.
 import { sleep } from '../sleep.js';
+import { jitter } from '../backoff.js';
 import { consulTarget, keyOf } from '../consul/address.js';
 import { ConsulConnection } from '../consul/connection.js';
 import { log } from '../log.js';
@@ -139,8 +140,9 @@ export class ConsulDiscovery implements Discovery {
         if (this.controller.signal.aborted) return;
         if (!state.error) state.since = new Date();
         state.error = (err as Error).message;
-        listener.error(new DiscoveryError(`consul ${name}: ${state.error} (retrying in ${delay} ms)`));
-        await sleep(delay, this.controller.signal);
+        const wait = jitter(delay);
+        listener.error(new DiscoveryError(`consul ${name}: ${state.error} (retrying in ${wait} ms)`));
+        await sleep(wait, this.controller.signal);
         delay = Math.min(delay * 2, this.settings.retryMs[1]);
         index = 0;
       }

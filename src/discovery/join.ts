@@ -2,6 +2,7 @@
 // <prefix>/docker/swarm/nodes/<addr> held by a session (TTL = ttl/2, as classic's libkv; behaviour
 // delete) renewed every heartbeat. Catalog: a service instance with a TTL check passed every heartbeat.
 import { sleep } from '../sleep.js';
+import { jitter } from '../backoff.js';
 import { keyOf } from '../consul/address.js';
 import { ConsulError, type ConsulConnection } from '../consul/connection.js';
 import { log } from '../log.js';
@@ -88,12 +89,15 @@ export async function runJoin(
     discovery: cfg.discovery,
   });
   while (!signal.aborted) {
+    let wait = cfg.heartbeatMs;
     try {
       await reg.beat();
     } catch (err) {
       log.error(`Registering ${cfg.advertise}: ${(err as Error).message}`);
+      // Classic's heartbeat stays exact; only a retry after a failure gets jitter (never later: the TTL holds).
+      wait = jitter(cfg.heartbeatMs, rng);
     }
-    await sleep(cfg.heartbeatMs, signal);
+    await sleep(wait, signal);
   }
   reg.stop();
 }

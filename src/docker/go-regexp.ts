@@ -1,66 +1,57 @@
-// Go RE2 patterns in JavaScript: Docker's filters and Swarm's /regex/ expressions are written for Go.
-
-const POSIX_CLASSES: Record<string, string> = {
-  alnum: 'A-Za-z0-9',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: ' \\t',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@\\[-`{-~',
-  space: ' \\t\\n\\r\\f\\v',
-  upper: 'A-Z',
-  word: 'A-Za-z0-9_',
-  xdigit: '0-9A-Fa-f',
-};
-
-const cache = new Map<string, RegExp | null>();
+// Go regular expressions for user patterns (Docker's filters, Swarm's /regex/): RE2 syntax, linear-time matching.
+import { RE2JS } from 're2js';
 
 /**
- * Translates a Go regular expression to a JavaScript one, or returns undefined when Go would refuse it
- * (or JavaScript cannot express it). Leading flag groups like `(?i)` and `(?s)` become JS flags.
+ * A compiled user pattern. Callers only test: nothing depends on JavaScript's RegExp, whose backtracking
+ * lets `^(a+)+$` stall the process on a 30-character name.
  */
-export function goRegExp(pattern: string): RegExp | undefined {
-  const hit = cache.get(pattern);
-  if (hit !== undefined) return hit ?? undefined;
-  const re = translate(pattern);
-  if (cache.size > 4096) cache.clear();
-  cache.set(pattern, re ?? null);
-  return re;
+export interface GoRegExp {
+  /** Unanchored search, as Go's `regexp.MatchString`. */
+  test(s: string): boolean;
 }
 
-function translate(pattern: string): RegExp | undefined {
-  let flags = '';
-  let src = pattern;
-  const lead = /^\(\?([imsU]+)\)/.exec(src);
-  if (lead) {
-    for (const f of lead[1] ?? '') {
-      if (f === 'i' && !flags.includes('i')) flags += 'i';
-      if (f === 's' && !flags.includes('s')) flags += 's';
-      if (f === 'm' && !flags.includes('m')) flags += 'm';
-      if (f === 'U') return undefined;
-    }
-    src = src.slice(lead[0].length);
-  }
-  src = src
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\\A/g, '^')
-    .replace(/\\z/g, '$')
-    .replace(/\[:(\^?)([a-z]+):\]/g, (whole, neg: string, name: string) => {
-      const cls = POSIX_CLASSES[name];
-      if (cls === undefined) return whole;
-      return neg ? `^${cls}` : cls;
-    });
+/** A pattern Go's regexp would refuse; the message is Go's (`error parsing regexp: …`). */
+export class GoRegExpError extends Error {
+  override name = 'GoRegExpError';
+}
+
+const CACHE_LIMIT = 4096;
+/** Pattern → compiled pattern, or Go's error text. Filters and expressions repeat the same few patterns. */
+const cache = new Map<string, GoRegExp | string>();
+
+function compiled(pattern: string): GoRegExp | string {
+  const hit = cache.get(pattern);
+  if (hit !== undefined) return hit;
+  let result: GoRegExp | string;
   try {
-    return new RegExp(src, flags + 'u');
-  } catch {
-    try {
-      return new RegExp(src, flags);
-    } catch {
-      return undefined;
-    }
+    // Default flags are Go's: Perl classes, Unicode groups, no lookbehinds (Go has none).
+    result = RE2JS.compile(pattern);
+  } catch (err) {
+    result = err instanceof Error ? err.message : String(err);
   }
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(pattern, result);
+  return result;
+}
+
+/** Compiles a Go pattern, or throws GoRegExpError with Go's error text. */
+export function compileGoRegExp(pattern: string): GoRegExp {
+  const c = compiled(pattern);
+  if (typeof c === 'string') throw new GoRegExpError(c);
+  return c;
+}
+
+/**
+ * The compiled pattern, or undefined when Go would refuse it. Docker's filters and classic's expressions
+ * both treat such a pattern as matching nothing, so most callers want this form.
+ */
+export function goRegExp(pattern: string): GoRegExp | undefined {
+  const c = compiled(pattern);
+  return typeof c === 'string' ? undefined : c;
+}
+
+/** Go's error text for a pattern it would refuse (`error parsing regexp: …`), or undefined when it is valid. */
+export function goRegExpError(pattern: string): string | undefined {
+  const c = compiled(pattern);
+  return typeof c === 'string' ? c : undefined;
 }

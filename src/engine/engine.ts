@@ -247,10 +247,10 @@ export class Engine {
       this.again = false;
       this.schedule(0);
     } else if (this.health.state === 'pending') {
-      this.schedule(pendingRetryDelay(this.health.failureCount, this.opts.refreshMaxMs));
+      this.schedule(pendingRetryDelay(this.health.failureCount, this.opts.refreshMaxMs, this.rng));
     } else {
       const { failureRetry, refreshMinMs, refreshMaxMs } = this.opts;
-      this.schedule(nextRefreshDelay(this.health, failureRetry, refreshMinMs, refreshMaxMs, this.rng()));
+      this.schedule(nextRefreshDelay(this.health, failureRetry, refreshMinMs, refreshMaxMs, this.rng));
     }
   }
 

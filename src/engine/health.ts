@@ -1,4 +1,5 @@
 // An engine's health state machine, pure: Pending → Healthy ⇄ Unhealthy → Disconnected, as classic Swarm.
+import { jitter } from '../backoff.js';
 
 export type EngineState = 'pending' | 'healthy' | 'unhealthy' | 'disconnected';
 
@@ -47,27 +48,35 @@ export function healthIndicator(h: Health, retry: number): number {
 }
 
 /**
- * Delay before the next refresh. Healthy: min + random share of (max - min). While failures are being
- * counted on a healthy engine: one second, so a dead engine is flagged in about `retry` seconds. Unhealthy:
- * classic's back-off, capped at the max interval so a returning engine is seen within one max interval.
+ * Delay before the next refresh. Healthy: min + random share of (max - min), as classic. While failures are
+ * being counted on a healthy engine: about one second, so a dead engine is flagged in about `retry` seconds.
+ * Unhealthy: classic's back-off, capped at the max interval so a returning engine is seen within one max
+ * interval. Retries after a failure get jitter (never past the max), so engines that failed together, and
+ * the managers watching them, do not retry in lockstep.
  */
 export function nextRefreshDelay(
   h: Health,
   retry: number,
   minMs: number,
   maxMs: number,
-  rnd: number,
+  rng: () => number,
 ): number {
-  const jitter = rnd * (maxMs - minMs);
-  if (h.state === 'healthy' && h.failureCount > 0) return Math.min(1000, minMs);
+  if (h.state === 'healthy' && h.failureCount > 0) return jitter(Math.min(1000, minMs), rng);
+  const spread = rng() * (maxMs - minMs);
   if (h.state === 'unhealthy') {
     const b = Math.min(Math.max(h.failureCount - retry, 0), 1000);
-    return Math.min(minMs * (1 + b) + jitter, maxMs);
+    const backoff = minMs * (1 + b) + spread;
+    // Past the cap every engine would wait exactly the max: jitter keeps them apart, within [min, max].
+    return backoff < maxMs ? backoff : Math.max(jitter(maxMs, rng), minMs);
   }
-  return minMs + jitter;
+  return minMs + spread;
 }
 
-/** Pending engines are re-validated with exponential back-off: 1 s, 2 s, 4 s … capped at the max interval. */
-export function pendingRetryDelay(failureCount: number, maxMs: number): number {
-  return Math.min(1000 * 2 ** Math.max(failureCount - 1, 0), Math.max(maxMs, 1000));
+/** Pending engines are re-validated with exponential back-off: about 1 s, 2 s, 4 s … capped at the max interval. */
+export function pendingRetryDelay(
+  failureCount: number,
+  maxMs: number,
+  rng: () => number = Math.random,
+): number {
+  return jitter(Math.min(1000 * 2 ** Math.max(failureCount - 1, 0), Math.max(maxMs, 1000)), rng);
 }

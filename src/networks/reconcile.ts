@@ -1,6 +1,7 @@
 // An engine that joins or comes back is brought in line with the network records: parts of removed (or
 // interrupted) networks go, networks made before the store are recorded, and missing parts are made on the
 // subnet the engine had before. One engine at a time; a store that cannot be reached is tried again.
+import { jitter } from '../backoff.js';
 import type { Engine } from '../engine/engine.js';
 import { describe } from '../engine/connection-errors.js';
 import { isEngineError } from '../engine/errors.js';
@@ -46,11 +47,12 @@ export class NetworkReconciler {
     } catch (err) {
       if (err instanceof StoreReadOnlyError) return log.debug(`Networks of ${engine.name}: ${err.message}`);
       const retry = err instanceof StoreUnavailableError;
+      const wait = jitter(RETRY_MS);
       log.warn(
         `Could not bring the networks of ${engine.name} in line with the cluster state: ${describe(err)}` +
-          (retry ? `; trying again in ${RETRY_MS / 1000}s` : ''),
+          (retry ? `; trying again in ${(wait / 1000).toFixed(1)}s` : ''),
       );
-      if (retry) setTimeout(() => this.engineReady(engine), RETRY_MS).unref();
+      if (retry) setTimeout(() => this.engineReady(engine), wait).unref();
     }
   }
 }

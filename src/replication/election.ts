@@ -6,6 +6,7 @@
 // names another session, or it has not renewed for a whole session TTL (after which Consul may already
 // have handed the lock over). So two managers never both believe they lead.
 import { sleep } from '../sleep.js';
+import { jitter } from '../backoff.js';
 import { ConsulError, type ConsulConnection } from '../consul/connection.js';
 import { log } from '../log.js';
 
@@ -137,10 +138,11 @@ export class Election {
       } catch (err) {
         if (signal.aborted) return;
         if (err instanceof ConsulError && err.status === 500) this.session = undefined;
-        log.warn(`Leader Election: ${(err as Error).message}; retrying in ${delay} ms`);
+        const wait = jitter(delay);
+        log.warn(`Leader Election: ${(err as Error).message}; retrying in ${wait} ms`);
         this.checkFresh();
         index = 0;
-        await sleep(delay, signal);
+        await sleep(wait, signal);
         delay = Math.min(delay * 2, 10_000);
       }
     }

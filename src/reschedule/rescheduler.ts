@@ -1,6 +1,7 @@
 // Rescheduling (classic's watchdog): when an engine fails, its `reschedule:on-node-failure` containers are
 // re-created elsewhere with the same name and swarm ID, and started if they were running; when the engine
 // comes back, its stale copies are removed. The store records each move (reschedule-records.ts).
+import { jitter } from '../backoff.js';
 import type { Engine } from '../engine/engine.js';
 import type { CachedContainer, CreateSpec } from '../engine/types.js';
 import { log } from '../log.js';
@@ -196,7 +197,7 @@ export class Rescheduler {
   private storeTrouble(err: unknown, what: string, retry: () => void): void {
     if (err instanceof StoreReadOnlyError) return log.debug(`${what}: ${err.message}`);
     log.error(`${what}: ${(err as Error).message}`);
-    if (err instanceof StoreUnavailableError) setTimeout(retry, RETRY_MS).unref();
+    if (err instanceof StoreUnavailableError) setTimeout(retry, jitter(RETRY_MS)).unref();
   }
 }
 

@@ -1,5 +1,5 @@
 // Classic Swarm's scheduling expressions: `key==value`, `key!=value`, soft `~`, anchored globs, `/regex/`.
-import { goRegExp } from '../docker/go-regexp.js';
+import { goRegExp, goRegExpError, type GoRegExp } from '../docker/go-regexp.js';
 
 export interface Expr {
   /** Lower-cased key: node, a label name, container, image… */
@@ -31,10 +31,20 @@ export function parseExpr(text: string): Expr {
   throw new ExprError('One of operator ==, != is expected');
 }
 
-/** `/re/` is an unanchored Go regexp; anything else a glob anchored at both ends (* = any run). */
-export function exprPattern(value: string): RegExp | undefined {
-  if (value.length >= 2 && value.startsWith('/') && value.endsWith('/')) return goRegExp(value.slice(1, -1));
-  return goRegExp(`^${value.replace(/\*/g, '.*')}$`);
+/** The Go pattern of a value: `/re/` unanchored, anything else a glob anchored at both ends (* = any run). */
+function goPattern(value: string): string {
+  if (value.length >= 2 && value.startsWith('/') && value.endsWith('/')) return value.slice(1, -1);
+  return `^${value.replace(/\*/g, '.*')}$`;
+}
+
+/** The compiled value, or undefined when Go refuses the pattern (classic logged it and matched nothing). */
+export function exprPattern(value: string): GoRegExp | undefined {
+  return goRegExp(goPattern(value));
+}
+
+/** Go's error text when it refuses the value's pattern, for the explanation of a failed placement. */
+export function exprPatternError(value: string): string | undefined {
+  return goRegExpError(goPattern(value));
 }
 
 /** `==` holds when any subject matches; `!=` when none does (a node with no subject matches `!=`). */

@@ -1,10 +1,12 @@
-// Expressions compiled once per request: a plain word becomes a Set lookup, anything else one RegExp.
+// Expressions compiled once per request: a plain word becomes a Set lookup, anything else one Go (RE2) pattern.
+import type { GoRegExp } from '../docker/go-regexp.js';
 import { exprPattern, type Expr } from './expr.js';
 
 export interface Matcher {
   /** A literal value (no glob or regex): compared directly. */
   readonly literal?: string;
-  readonly re?: RegExp;
+  /** Absent for a literal, and for a pattern Go refuses (it matches nothing). */
+  readonly re?: GoRegExp;
   readonly eq: boolean;
 }
 

@@ -32,13 +32,17 @@ describe('system endpoints', () => {
   });
 
   it('derives /version from the engines and accepts versioned and unversioned paths', async () => {
-    const v = await call<{ ApiVersion: string; MinAPIVersion: string; Version: string }>(
-      c.base,
-      'GET',
-      '/version',
-    );
+    const v = await call<{
+      ApiVersion: string;
+      MinAPIVersion: string;
+      Version: string;
+      Components: { Name: string; Version: string }[];
+    }>(c.base, 'GET', '/version');
     expect(v.body.ApiVersion).toBe('1.41');
-    expect(v.body.Version).toMatch(/^shoal\//);
+    // Classic's `swarm/1.2.9`, by which tools recognise classic Swarm, then Shoal's own version.
+    expect(v.body.Version).toMatch(/^swarm\/1\.2\.9\+shoal\.\d+\.\d+\.\d+/);
+    // `docker version` prints the Engine component's version.
+    expect(v.body.Components[0]).toMatchObject({ Name: 'Engine', Version: v.body.Version });
     const v2 = await call(c.base, 'GET', '/v1.41/version');
     expect(v2.status).toBe(200);
   });
@@ -50,7 +54,11 @@ describe('system endpoints', () => {
   });
 
   it('shows classic per-node lines in /info', async () => {
-    const r = await call<{ SystemStatus: [string, string][]; NCPU: number }>(c.base, 'GET', '/info');
+    const r = await call<{ SystemStatus: [string, string][]; NCPU: number; ServerVersion: string }>(
+      c.base,
+      'GET',
+      '/info',
+    );
     const status = r.body.SystemStatus;
     expect(status).toContainEqual(['Nodes', '2']);
     expect(status).toContainEqual(['Role', 'primary']);
@@ -68,6 +76,7 @@ describe('system endpoints', () => {
       expect(status.some(([k]) => k === key)).toBe(true);
     }
     expect(r.body.NCPU).toBe(4);
+    expect(r.body.ServerVersion).toMatch(/^swarm\/1\.2\.9\+shoal\./);
   });
 });
 

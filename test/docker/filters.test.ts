@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { FilterArgs, boolValue } from '../../src/docker/filters.js';
-import { goRegExp } from '../../src/docker/go-regexp.js';
 
 describe('filters argument', () => {
   it('reads the map-of-sets and the legacy list encodings alike', () => {
@@ -33,14 +32,5 @@ describe('filters argument', () => {
     for (const t of ['1', 'true', 'True', 'yes', 'x']) expect(boolValue(t)).toBe(true);
     for (const f of ['', '0', 'no', 'false', 'False', 'none', null, undefined])
       expect(boolValue(f)).toBe(false);
-  });
-});
-
-describe('Go regexps', () => {
-  it('translates flags, named groups and POSIX classes', () => {
-    expect(goRegExp('(?i)NODE1')?.test('node1')).toBe(true);
-    expect(goRegExp('(?P<n>a)b')?.test('ab')).toBe(true);
-    expect(goRegExp('[[:digit:]]+')?.test('x12')).toBe(true);
-    expect(goRegExp('a(')).toBeUndefined();
   });
 });

@@ -45,7 +45,7 @@ it('shoal manage serves the Docker CLI and stops cleanly on SIGINT', async () =>
   const url = /Listening for HTTP on (tcp:\/\/127\.0\.0\.1:\d+)/.exec(log)?.[1];
   expect(url).toBeDefined();
   const info = await docker(url ?? '', ['info', '--format', '{{.ServerVersion}} {{len .SystemStatus}}']);
-  expect(info.stdout).toMatch(/^shoal\/\d+\.\d+\.\d+ \d+\n$/);
+  expect(info.stdout).toMatch(/^swarm\/1\.2\.9\+shoal\.\d+\.\d+\.\d+ \d+\n$/);
   const run = await docker(url ?? '', ['run', '--rm', 'busybox:local', 'echo', 'from the binary']);
   expect(run.stdout).toBe('from the binary\n');
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

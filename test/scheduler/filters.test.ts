@@ -146,8 +146,24 @@ describe('constraint', () => {
     ['zone!=a', true],
     ['zone==a', false],
     ['ostype==linux', true],
+    ['node==/(?i)NODE-\\pN/', true],
+    ['node==/(n)\\1/', false],
+    ['node!=/(n)\\1/', true],
   ])('%s → %s', (t, ok) => {
     expect(check(constraintFilter, n, request({ constraints: [x(t)] })) === undefined).toBe(ok);
+  });
+
+  it("matches nothing with a pattern Go refuses, as classic did, and gives Go's error as the reason", () => {
+    const refused = request({ constraints: [x('node==/(node)\\1/')] });
+    expect(check(constraintFilter, n, refused)).toBe(
+      'constraint node==/(node)\\1/ does not hold (error parsing regexp: invalid escape sequence: `\\1`)',
+    );
+    expect(check(affinityFilter, n, request({ affinities: [x('image==/(a)\\1/')] }))).toBe(
+      'affinity image==/(a)\\1/ does not hold (error parsing regexp: invalid escape sequence: `\\1`)',
+    );
+    expect(check(whitelistFilter, n, request({ whitelists: [x('node==/x(/|node-2')] }))).toBe(
+      'not in whitelist /x(/|node-2 (error parsing regexp: missing closing ): `x(`)',
+    );
   });
 });
 

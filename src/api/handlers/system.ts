@@ -1,6 +1,6 @@
 // System endpoints Shoal answers itself: /_ping, /version, /info.
 import { arch, release } from 'node:os';
-import { SHOAL } from '../../version.js';
+import { SERVER_VERSION, SHOAL } from '../../version.js';
 import { advertisedVersions } from '../advertised.js';
 import type { RequestContext } from '../context.js';
 import type { ApiDeps } from '../deps.js';
@@ -40,8 +40,8 @@ export function version(deps: ApiDeps, ctx: RequestContext): void {
   }));
   sendJson(ctx.res, 200, {
     Platform: { Name: `Shoal ${SHOAL.version}` },
-    Components: [{ Name: 'Engine', Version: `shoal/${SHOAL.version}`, Details: details }, ...engines],
-    Version: `shoal/${SHOAL.version}`,
+    Components: [{ Name: 'Engine', Version: SERVER_VERSION, Details: details }, ...engines],
+    Version: SERVER_VERSION,
     ApiVersion: api,
     MinAPIVersion: min,
     GitCommit: SHOAL.commit,

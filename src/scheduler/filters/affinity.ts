@@ -1,5 +1,5 @@
 // `affinity`: with containers (ID or name), images (ID, repo:tag, repo) or container labels on the node.
-import { exprText, type Expr } from '../expr.js';
+import { exprPatternError, exprText, type Expr } from '../expr.js';
 import { matchAny, matcherOf, type Matcher } from '../matcher.js';
 import type { Filter, NodeSnapshot } from '../types.js';
 import { containerSubjects, imageSubjects, labelSubjects } from './subjects.js';
@@ -35,6 +35,8 @@ export const affinityFilter: Filter = {
   },
   explain(node, req) {
     const e = req.affinities.find((x) => !holds(node, x));
-    return e ? `affinity ${exprText(e)} does not hold` : 'affinity does not hold';
+    if (!e) return 'affinity does not hold';
+    const refused = exprPatternError(e.value);
+    return `affinity ${exprText(e)} does not hold${refused ? ` (${refused})` : ''}`;
   },
 };

@@ -1,5 +1,5 @@
 // `constraint`: on the node's name or ID (`node`), its engine labels, or the built-in attributes.
-import { exprText, type Expr } from '../expr.js';
+import { exprPatternError, exprText, type Expr } from '../expr.js';
 import { matchOne, matcherOf, type Matcher } from '../matcher.js';
 import type { Filter, NodeSnapshot } from '../types.js';
 
@@ -29,7 +29,10 @@ export const constraintFilter: Filter = {
   explain(node, req) {
     const e = req.constraints.find((x) => !holds(node, x));
     if (!e) return 'constraint does not hold';
-    const actual = e.key === 'node' ? node.name : `${e.key}=${node.labels[e.key] ?? '(none)'}`;
-    return `constraint ${exprText(e)} does not hold (${actual})`;
+    // A pattern Go refuses matches nothing, as in classic; say so with Go's error text.
+    const why =
+      exprPatternError(e.value) ??
+      (e.key === 'node' ? node.name : `${e.key}=${node.labels[e.key] ?? '(none)'}`);
+    return `constraint ${exprText(e)} does not hold (${why})`;
   },
 };

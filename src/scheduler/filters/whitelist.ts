@@ -1,6 +1,6 @@
 // `whitelist`: `whitelist:node==a|b` keeps the named nodes. Unlike classic (which ignored the operator and
 // key), `!=` excludes them, and each name may be a glob or /regex/ like any other expression.
-import { exprPattern } from '../expr.js';
+import { exprPattern, exprPatternError } from '../expr.js';
 import type { Expr } from '../expr.js';
 import type { Filter, NodeSnapshot } from '../types.js';
 
@@ -21,6 +21,11 @@ export const whitelistFilter: Filter = {
   },
   explain(node, req) {
     const e = req.whitelists.find((x) => listed(x, node) !== (x.op === '=='));
-    return e ? `${e.op === '==' ? 'not in' : 'in'} whitelist ${e.value}` : 'whitelist';
+    if (!e) return 'whitelist';
+    const refused = e.value
+      .split('|')
+      .map(exprPatternError)
+      .find((x) => x !== undefined);
+    return `${e.op === '==' ? 'not in' : 'in'} whitelist ${e.value}${refused ? ` (${refused})` : ''}`;
   },
 };
