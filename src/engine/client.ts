@@ -26,7 +26,7 @@ export interface RequestOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export class EngineClient {
-  private readonly pool: Pool;
+  private pool: Pool;
   /** The API version this engine is spoken to at (set once validated). */
   version = '';
 
@@ -34,15 +34,31 @@ export class EngineClient {
     readonly endpoint: EngineEndpoint,
     private readonly tls?: ConnectionOptions,
   ) {
-    this.pool = new Pool(endpoint.origin, {
-      socketPath: endpoint.socketPath,
+    this.pool = this.newPool();
+  }
+
+  private newPool(): Pool {
+    return new Pool(this.endpoint.origin, {
+      socketPath: this.endpoint.socketPath,
       connections: null,
       pipelining: 1,
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
       connectTimeout: 10_000,
-      connect: tls ? { ...tls } : undefined,
+      connect: this.tls ? { ...this.tls } : undefined,
     });
+  }
+
+  /**
+   * Starts over with new connections. A dockerd that is shutting down refuses new connections but keeps
+   * answering on the ones it has for as long as it takes to stop its containers (measured: 12 s with busy
+   * containers), so after a failed connection the engine is judged on fresh ones only. Requests in flight
+   * (streams) finish on the old connections.
+   */
+  resetConnections(): void {
+    const old = this.pool;
+    this.pool = this.newPool();
+    old.close().catch(() => undefined);
   }
 
   pathFor(path: string, version = this.version): string {

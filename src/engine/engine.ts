@@ -184,6 +184,7 @@ export class Engine {
 
   private countFailure(err: unknown): void {
     if (this.health.state === 'pending' || this.health.state === 'disconnected') return;
+    this.client.resetConnections();
     const { health, transition } = onConnectionFailure(this.health, describe(err), this.opts.failureRetry);
     this.health = health;
     if (transition === 'disconnect') {

@@ -21,11 +21,15 @@ function unlink(index: Map<string, Map<string, Engine>>, key: string, id: string
   if (set.size === 0) index.delete(key);
 }
 
+const EMPTY: ReadonlyMap<string, Engine> = new Map<string, Engine>();
+
 export class ContainerIndex {
   private readonly byId = new Map<string, Engine>();
   private readonly byName = new Map<string, Map<string, Engine>>();
   /** com.docker.swarm.id → container IDs (more than one while a rescheduled container's old copy lingers). */
   private readonly bySwarmId = new Map<string, Map<string, Engine>>();
+  /** Old copies a reschedule replaced: they never take the name from the live copy, whatever their engine does. */
+  private readonly superseded = new Set<string>();
 
   apply(engine: Engine, change: CacheChange): void {
     if (change.prev) {
@@ -40,9 +44,9 @@ export class ContainerIndex {
     }
   }
 
-  /** Containers carrying this swarm ID, on any engine. */
+  /** Containers carrying this swarm ID, on any engine (superseded copies only when alone). */
   withSwarmId(swarmId: string): ReadonlyMap<string, Engine> {
-    return this.bySwarmId.get(swarmId) ?? new Map<string, Engine>();
+    return this.current(this.bySwarmId.get(swarmId));
   }
 
   /** Swarm IDs starting with the prefix (stops after two). */
@@ -61,9 +65,30 @@ export class ContainerIndex {
     return this.byId.get(id);
   }
 
-  /** Every container with this name, on any engine: id → engine. */
+  /** Every container with this name, on any engine: id → engine (superseded copies only when alone). */
   named(name: string): ReadonlyMap<string, Engine> {
-    return this.byName.get(name) ?? new Map<string, Engine>();
+    return this.current(this.byName.get(name));
+  }
+
+  /** Marks an old copy of a rescheduled container; until it is gone from its engine it yields the name. */
+  supersede(id: string): void {
+    this.superseded.add(id);
+  }
+
+  /** The old copy was removed from its engine: nothing left to yield. */
+  removedFromEngine(id: string): void {
+    this.superseded.delete(id);
+  }
+
+  isSuperseded(id: string): boolean {
+    return this.superseded.has(id);
+  }
+
+  private current(holders: Map<string, Engine> | undefined): ReadonlyMap<string, Engine> {
+    if (!holders) return EMPTY;
+    if (holders.size < 2 || this.superseded.size === 0) return holders;
+    const live = new Map([...holders].filter(([id]) => !this.superseded.has(id)));
+    return live.size > 0 ? live : holders;
   }
 
   /** IDs starting with the prefix (stops after two: enough to tell unique from ambiguous). */
