@@ -14,7 +14,7 @@ import { NetworkReconciler } from './pool/network-reconcile.js';
 import { filtersByName } from './scheduler/filters/index.js';
 import { resourcesFilter } from './scheduler/filters/resources.js';
 import type { Scheduler } from './scheduler/schedule.js';
-import { loadStrategy } from '../strategies/index.js';
+import { loadStrategy } from './placement/strategy-module.js';
 import { startReplication, type Replication } from './replication/replication.js';
 import { openStore, storeSpecFor, type Store } from './store/index.js';
 
