@@ -1,4 +1,5 @@
 // One error type for the API front: a kind, mapped to an HTTP status in one table, rendered as Docker's JSON.
+// Layers below the API may give their own errors a `kind` from this list instead (see kindOf).
 
 export type ErrorKind =
   | 'invalid'
@@ -25,6 +26,21 @@ const STATUS: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
+/** The HTTP status of a kind: the one table. */
+export function statusOf(kind: ErrorKind): number {
+  return STATUS[kind];
+}
+
+/**
+ * The kind an error names, if any: an ApiError's, or that of a layer's own error class that does not know
+ * the API (the scheduler's PlacementRequestError has `kind = 'invalid'`).
+ */
+export function kindOf(err: unknown): ErrorKind | undefined {
+  if (!(err instanceof Error) || !('kind' in err)) return undefined;
+  const { kind } = err;
+  return typeof kind === 'string' && Object.hasOwn(STATUS, kind) ? (kind as ErrorKind) : undefined;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly kind: ErrorKind,
@@ -35,7 +51,7 @@ export class ApiError extends Error {
   }
 
   get status(): number {
-    return STATUS[this.kind];
+    return statusOf(this.kind);
   }
 
   static invalid(message: string): ApiError {

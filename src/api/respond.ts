@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { describe } from '../engine/connection-errors.js';
 import { EngineUnreachableError } from '../engine/connection-errors.js';
 import { log } from '../log.js';
-import { ApiError, EngineHttpError } from '../errors.js';
+import { EngineHttpError, kindOf, statusOf } from '../errors.js';
 import { StoreError, type StoreErrorCode } from '../store/errors.js';
 
 export interface StandardHeaders {
@@ -51,16 +51,20 @@ export function sendEmpty(res: ServerResponse, status: number): void {
   res.end();
 }
 
-/** Maps any error to Docker's `{"message": …}` with the right status; engine errors pass through unchanged. */
+/**
+ * Maps any error to Docker's `{"message": …}` with the right status: by its kind (ApiError, or any error with
+ * a `kind` from src/errors.ts), store and engine-connection errors by class; engine errors pass through unchanged.
+ */
 export function errorResponse(err: unknown): { status: number; body: Buffer; contentType: string } {
   if (err instanceof EngineHttpError) {
     return { status: err.status, body: err.body, contentType: err.contentType ?? 'application/json' };
   }
   let status = 500;
   let message: string;
-  if (err instanceof ApiError) {
-    status = err.status;
-    message = err.message;
+  const kind = kindOf(err);
+  if (kind !== undefined) {
+    status = statusOf(kind);
+    message = (err as Error).message;
   } else if (err instanceof EngineUnreachableError) {
     status = 503;
     message = err.message;
