@@ -10,7 +10,7 @@ import type { Engine } from './engine/engine.js';
 import { EventHub } from './events/hub.js';
 import { log, setLogLevel } from './log.js';
 import { Pool } from './pool/pool.js';
-import { Rescheduler } from './pool/reschedule.js';
+import { Rescheduler } from './reschedule/reschedule.js';
 import { NetworkReconciler } from './pool/network-reconcile.js';
 import { filtersByName } from './scheduler/filters/index.js';
 import { resourcesFilter } from './scheduler/filters/resources.js';

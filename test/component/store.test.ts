@@ -6,7 +6,7 @@ import { setLogSink } from '../../src/log.js';
 import { startManager, type Manager } from '../../src/main.js';
 import { CLUSTER_LABEL } from '../../src/pool/cluster-networks.js';
 import type { NetworkRecord } from '../../src/pool/network-records.js';
-import type { MoveRecord } from '../../src/pool/reschedule-records.js';
+import type { MoveRecord } from '../../src/reschedule/reschedule-records.js';
 import { FileStore } from '../../src/store/file-store.js';
 import { FakeEngine } from '../support/fake-engine.js';
 import { call } from '../support/http.js';

@@ -4,10 +4,10 @@
 import type { Engine } from '../engine/engine.js';
 import type { CachedContainer, CreateSpec } from '../engine/types.js';
 import { log } from '../log.js';
+import { createContainer, type Placer } from '../pool/create-container.js';
 import { reschedulePolicyOf, SWARM_LABELS } from '../scheduler/swarm-config.js';
 import { StoreReadOnlyError, StoreUnavailableError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
-import { createContainer, type Placer } from './create-container.js';
 import {
   abandonMove,
   claimMove,

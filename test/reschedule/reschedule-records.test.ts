@@ -12,7 +12,7 @@ import {
   moveKey,
   staleRemoved,
   type MoveRecord,
-} from '../../src/pool/reschedule-records.js';
+} from '../../src/reschedule/reschedule-records.js';
 import { FileStore } from '../../src/store/file-store.js';
 
 let dir: string;
