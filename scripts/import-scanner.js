@@ -3,18 +3,9 @@
 import { readFileSync } from 'node:fs';
 
 // Keywords after which a `/` starts a regular expression rather than a division.
-const BEFORE_REGEX = new Set([
-  'return',
-  'typeof',
-  'instanceof',
-  'in',
-  'of',
-  'new',
-  'delete',
-  'void',
-  'throw',
-]);
-for (const k of ['case', 'do', 'else', 'yield', 'await', 'extends']) BEFORE_REGEX.add(k);
+const BEFORE_REGEX = new Set(
+  'return typeof instanceof in of new delete void throw case do else yield await extends'.split(' '),
+);
 const WORD = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*|[0-9][\w.]*/uy;
 
 /**
