@@ -1,6 +1,7 @@
 // Wiring only: config → discovery → pool → placement, networks, rescheduling → API.
 import { ApiServer } from './api/server.js';
 import type { ApiDeps } from './api/deps.js';
+import { ReplicaForwarder } from './api/replica-forward.js';
 import type { ManageConfig } from './config/manage.js';
 import { engineConnectOptions } from './config/tls.js';
 import { createDiscovery } from './discovery/index.js';
@@ -15,7 +16,7 @@ import { Rescheduler } from './reschedule/rescheduler.js';
 import { filtersByName } from './scheduler/filters/index.js';
 import { resourcesFilter } from './scheduler/filters/resources.js';
 import type { Scheduler } from './scheduler/schedule.js';
-import { loadStrategy } from '../strategies/index.js';
+import { loadStrategy } from './placement/strategy-module.js';
 import { startReplication, type Replication } from './replication/replication.js';
 import { openStore, storeSpecFor, type Store } from './store/index.js';
 
@@ -98,8 +99,9 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     if (what !== 'engine_disconnect' && leads()) completeNetworks(engine);
   });
   let replication: Replication | undefined;
+  let forwarder: ReplicaForwarder | undefined;
   if (config.replication) {
-    replication = startReplication(discovery, config.replication, engineConnectOptions(config.tls.front), {
+    replication = startReplication(discovery, config.replication, {
       // A new leader catches up on what happened while it followed.
       elected: () => {
         pool.healthy().forEach(completeNetworks);
@@ -108,7 +110,8 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
       lost: () => undefined,
       leader: () => undefined,
     });
-    deps = { ...deps, replica: replication.forwarder };
+    forwarder = new ReplicaForwarder(replication.election, engineConnectOptions(config.tls.front));
+    deps = { ...deps, replica: forwarder };
   }
   const server = new ApiServer(deps);
   try {
@@ -138,6 +141,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     urls: () => server.urls(),
     async stop() {
       await replication?.stop();
+      await forwarder?.close();
       discovery.stop();
       await server.close();
       await pool.stop();

@@ -1,6 +1,4 @@
-// Strategy lookup: a built-in by name, or a user's module by path, loaded the same way.
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// The built-in strategies by --strategy name. A user's own module is loaded by src/placement/strategy-module.ts.
 import type { Strategy } from '../src/scheduler/types.js';
 import { binpack } from './binpack.js';
 import { random } from './random.js';
@@ -14,27 +12,7 @@ export class StrategyError extends Error {
   override name = 'StrategyError';
 }
 
-function isPath(s: string): boolean {
-  return s.includes('/') || /\.(m?js|ts)$/.test(s);
-}
-
-/** A built-in strategy, or the default (or `strategy`) export of the module at that path. */
-export async function loadStrategy(nameOrPath: string): Promise<Strategy> {
-  const builtin = BUILTIN[nameOrPath];
-  if (builtin) return builtin;
-  if (!isPath(nameOrPath)) throw new StrategyError('strategy not supported');
-  const file = isAbsolute(nameOrPath) ? nameOrPath : resolve(process.cwd(), nameOrPath);
-  let mod: { default?: unknown; strategy?: unknown };
-  try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown; strategy?: unknown };
-  } catch (err) {
-    throw new StrategyError(`cannot load strategy module ${file}: ${(err as Error).message}`);
-  }
-  const s = (mod.default ?? mod.strategy) as Partial<Strategy> | undefined;
-  if (!s || typeof s.name !== 'string' || typeof s.rank !== 'function') {
-    throw new StrategyError(
-      `strategy module ${file} must export { name: string, rank(nodes, request, ctx) }`,
-    );
-  }
-  return s as Strategy;
+/** The built-in strategy of that name (`binpacking` is classic's alias for binpack), if there is one. */
+export function builtinStrategy(name: string): Strategy | undefined {
+  return Object.hasOwn(BUILTIN, name) ? BUILTIN[name] : undefined;
 }

@@ -1,6 +1,5 @@
 // The score spread and binpack share (classic Swarm's): reservation ratios plus a health term.
-import { reservationScore } from '../src/scheduler/filters/resources.js';
-import { withOvercommit } from '../src/scheduler/resources.js';
+import { reservationScore, withOvercommit } from '../src/scheduler/resources.js';
 import type { NodeSnapshot, PlacementRequest } from '../src/scheduler/types.js';
 
 /**

@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TlsOptions } from 'node:tls';
-import type { ListenAddr } from '../config/manage.js';
+import type { ListenAddr } from '../config/listen.js';
 import { INSECURE_BIND_WARNING, isLoopback, type TlsConfig } from '../config/tls.js';
 import { ApiError } from '../errors.js';
 import { log } from '../log.js';

@@ -14,6 +14,7 @@ import {
   withFallbacks,
   type FlagSpec,
 } from './flags.js';
+import { parseListenAddr, type ListenAddr } from './listen.js';
 import { parseTls, TLS_FLAGS, type ManageTls } from './tls.js';
 
 export const DEFAULT_FILTERS = [
@@ -152,12 +153,6 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
       '$XDG_STATE_HOME/shoal/state.json; with --replication, Consul at the discovery prefix) or consul://h:p/prefix',
   },
 ];
-
-export interface ListenAddr {
-  proto: 'tcp' | 'unix';
-  /** host:port for tcp, a filesystem path for unix. */
-  address: string;
-}
 
 export interface ManageConfig {
   hosts: ListenAddr[];
@@ -304,21 +299,4 @@ function reserveStoppedOf(opts: Record<string, string>): boolean {
   if (raw === undefined) return false;
   if (raw === 'true' || raw === 'false') return raw === 'true';
   throw new UsageError(`swarm.reservestopped must be true or false, ${JSON.stringify(raw)} is invalid`);
-}
-
-/** `[tcp://]host:port` or `unix:///path`, as classic's server accepted. */
-export function parseListenAddr(text: string): ListenAddr {
-  const i = text.indexOf('://');
-  const proto = i < 0 ? 'tcp' : text.slice(0, i);
-  const address = i < 0 ? text : text.slice(i + 3);
-  if (proto === 'unix') return { proto, address };
-  if (proto !== 'tcp') throw new UsageError(`unsupported protocol: ${JSON.stringify(proto)}`);
-  const colon = address.lastIndexOf(':');
-  const port = Number(address.slice(colon + 1));
-  if (colon < 0 || !Number.isInteger(port) || port < 0 || port > 65535 || address.slice(colon + 1) === '') {
-    throw new UsageError(
-      `invalid listen address ${JSON.stringify(text)}: expected tcp://host:port or unix:///path`,
-    );
-  }
-  return { proto: 'tcp', address: address.startsWith(':') ? `0.0.0.0${address}` : address };
 }

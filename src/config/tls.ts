@@ -3,7 +3,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { bool, str, UsageError, type FlagSpec, type FlagValue } from './flags.js';
-import type { ListenAddr } from './manage.js';
+import type { ListenAddr } from './listen.js';
 
 export const TLS_FLAGS: readonly FlagSpec[] = [
   { name: 'tls', kind: 'bool', default: false, usage: 'use TLS; implied by --tlsverify=true' },

@@ -1,7 +1,11 @@
 // `consul://h:p[,h:p]/<prefix>` and the `kv.*` options: where Consul is and how to reach it.
 import { readFileSync } from 'node:fs';
-import { DiscoveryError } from '../discovery/discovery.js';
-import { splitHostPort } from '../discovery/entries.js';
+import { splitHostPort } from '../config/host-port.js';
+
+/** A bad `consul://` address or kv.* option: the user's input, not Consul's answer (that is ConsulError). */
+export class ConsulAddressError extends Error {
+  override name = 'ConsulAddressError';
+}
 
 export interface ConsulTarget {
   /** Agents to try, in order ("host:port"). */
@@ -18,10 +22,10 @@ export function parseConsulUrl(rest: string): { hosts: string[]; prefix: string 
   const hostPart = slash < 0 ? rest : rest.slice(0, slash);
   const prefix = (slash < 0 ? '' : rest.slice(slash + 1)).replace(/^\/+|\/+$/g, '');
   const hosts = hostPart.split(',').filter((h) => h !== '');
-  if (hosts.length === 0) throw new DiscoveryError(`consul discovery needs an address: consul://${rest}`);
+  if (hosts.length === 0) throw new ConsulAddressError(`consul discovery needs an address: consul://${rest}`);
   for (const h of hosts) {
     const { port } = splitHostPort(h);
-    if (!/^\d+$/.test(port)) throw new DiscoveryError(`invalid consul address ${h}`);
+    if (!/^\d+$/.test(port)) throw new ConsulAddressError(`invalid consul address ${h}`);
   }
   return { hosts, prefix };
 }
@@ -44,7 +48,7 @@ export function consulTarget(
       try {
         return readFileSync(path);
       } catch (err) {
-        throw new DiscoveryError(`Couldn't read ${what} ${path}: ${(err as Error).message}`);
+        throw new ConsulAddressError(`Couldn't read ${what} ${path}: ${(err as Error).message}`);
       }
     };
     target.tls = {

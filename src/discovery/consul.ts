@@ -7,9 +7,14 @@ import { jitter } from '../backoff.js';
 import { consulTarget, keyOf } from '../consul/address.js';
 import { ConsulConnection } from '../consul/connection.js';
 import { log } from '../log.js';
-import { DiscoveryError, type Discovery, type DiscoveryListener, type EngineAddr } from './discovery.js';
+import {
+  DiscoveryError,
+  type Discovery,
+  type DiscoveryListener,
+  type DiscoveryOptions,
+  type EngineAddr,
+} from './discovery.js';
 import { normaliseEntry } from './entries.js';
-import type { DiscoveryOptions } from './index.js';
 
 export type ConsulSource = 'kv' | 'catalog' | 'both';
 

@@ -3,6 +3,12 @@
 /** An engine address: "host:port" for TCP, or "unix:///path/to/docker.sock". */
 export type EngineAddr = string;
 
+/** What every backend is created with: the --heartbeat and the --discovery-opt values. */
+export interface DiscoveryOptions {
+  heartbeatMs: number;
+  options: Record<string, string>;
+}
+
 export interface DiscoveryListener {
   /** The complete current list; called whenever it changes (and once at start). */
   entries(addrs: readonly EngineAddr[]): void;

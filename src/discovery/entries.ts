@@ -1,4 +1,5 @@
 // Parsing engine address lists: "h:p,h:p", unix:// sockets, classic's ranges ("198.18.0.[10:12]:2375").
+import { splitHostPort } from '../config/host-port.js';
 import { DiscoveryError, type EngineAddr } from './discovery.js';
 
 /** Expands one `[a:b]` range (inclusive, integers) anywhere in the text; a non-integer range is kept as is. */
@@ -15,22 +16,6 @@ export function expandRange(text: string): string[] {
   const tail = text.slice(m.index + m[0].length);
   for (let i = a; i <= b && out.length < 65_536; i++) out.push(`${head}${i}${tail}`);
   return out;
-}
-
-/** Splits a host:port the way Go's net.SplitHostPort does, with its error texts. */
-export function splitHostPort(addr: string): { host: string; port: string } {
-  const missing = () => new DiscoveryError(`address ${addr}: missing port in address`);
-  if (addr.startsWith('[')) {
-    const end = addr.indexOf(']');
-    if (end < 0) throw new DiscoveryError(`address ${addr}: missing ']' in address`);
-    if (addr[end + 1] !== ':') throw missing();
-    return { host: addr.slice(1, end), port: addr.slice(end + 2) };
-  }
-  const colon = addr.lastIndexOf(':');
-  if (colon < 0) throw missing();
-  const host = addr.slice(0, colon);
-  if (host.includes(':')) throw new DiscoveryError(`address ${addr}: too many colons in address`);
-  return { host, port: addr.slice(colon + 1) };
 }
 
 /** Validates and normalises one entry: `tcp://h:p` → `h:p`, `unix:///p` kept. */

@@ -1,14 +1,9 @@
 // Picks the discovery backend from the URL's scheme, as classic did (no scheme means a node list).
-import { DiscoveryError, type Discovery } from './discovery.js';
+import { DiscoveryError, type Discovery, type DiscoveryOptions } from './discovery.js';
 import { ConsulDiscovery } from './consul.js';
 import { parseEntryList } from './entries.js';
 import { FileDiscovery } from './file.js';
 import { NodesDiscovery } from './nodes.js';
-
-export interface DiscoveryOptions {
-  heartbeatMs: number;
-  options: Record<string, string>;
-}
 
 /** A backend registered from elsewhere (Consul lives in its own module). */
 export type DiscoveryFactory = (rest: string, opts: DiscoveryOptions) => Discovery;

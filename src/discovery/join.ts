@@ -3,12 +3,12 @@
 // delete) renewed every heartbeat. Catalog: a service instance with a TTL check passed every heartbeat.
 import { sleep } from '../sleep.js';
 import { jitter } from '../backoff.js';
+import { splitHostPort } from '../config/host-port.js';
 import { keyOf } from '../consul/address.js';
 import { ConsulError, type ConsulConnection } from '../consul/connection.js';
 import { log } from '../log.js';
 import { formatDuration } from '../config/duration.js';
 import type { JoinConfig } from '../config/join.js';
-import { splitHostPort } from './entries.js';
 import type { ConsulDiscovery } from './consul.js';
 
 export interface Registration {

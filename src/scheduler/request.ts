@@ -1,5 +1,4 @@
 // From a container-create body to a PlacementRequest: only the fields placement uses, type-checked.
-import { ApiError } from '../errors.js';
 import { hostPortsOf, type HostPortBinding } from './ports.js';
 import { dependenciesOf } from './filters/dependency.js';
 import { memoryOf, requestedCpus } from './resources.js';
@@ -8,9 +7,17 @@ import type { ContainerSnapshot, PlacementRequest } from './types.js';
 
 type Json = Record<string, unknown>;
 
-function typeError(field: string, want: string, value: unknown): ApiError {
+/** A create body of the wrong shape. `kind` is src/errors.ts's: the API answers it with 400. */
+export class PlacementRequestError extends Error {
+  override name = 'PlacementRequestError';
+  readonly kind = 'invalid' as const;
+}
+
+function typeError(field: string, want: string, value: unknown): PlacementRequestError {
   const got = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
-  return ApiError.invalid(`json: cannot unmarshal ${got} into Go struct field ${field} of type ${want}`);
+  return new PlacementRequestError(
+    `json: cannot unmarshal ${got} into Go struct field ${field} of type ${want}`,
+  );
 }
 
 function optObject(parent: Json, key: string, field: string): Json | undefined {

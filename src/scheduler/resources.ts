@@ -1,9 +1,17 @@
-// Resource arithmetic shared by the strategies and `docker info`: requests, reservations, totals.
+// Resource arithmetic shared by the resources filter, the strategies and `docker info`: requests,
+// reservations, totals, the reservation score.
 
 /** Total with classic's overcommit: integer percent, integer arithmetic (so < 20 CPUs get none). */
 export function withOvercommit(amount: number, overcommit: number): number {
   const pct = Math.trunc(overcommit * 100);
   return amount + Math.trunc((amount * pct) / 100);
+}
+
+/** Classic's integer score: share of the (overcommitted) total in use after placing the request. */
+export function reservationScore(used: number, requested: number, total: number): number {
+  if (requested <= 0) return 100;
+  if (total <= 0) return Number.POSITIVE_INFINITY;
+  return Math.trunc(((used + requested) * 100) / total);
 }
 
 /** CPUs a container asks for: --cpus (NanoCpus), else classic's -c N meaning N CPUs. */

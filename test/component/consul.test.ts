@@ -1,5 +1,6 @@
 // Consul discovery, the join agent and replication, with fake engines and the fake Consul server.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { issueCert, makeCa } from '../../src/lab/certs.js';
 import { catalogRegistration, kvRegistration, runJoin } from '../../src/discovery/join.js';
 import { setLogSink } from '../../src/log.js';
 import { startManager, type Manager } from '../../src/main.js';
+import { Election } from '../../src/replication/election.js';
 import { FakeConsul } from '../support/fake-consul.js';
 import { FakeEngine } from '../support/fake-engine.js';
 import { call, demux, readAll, upgrade } from '../support/http.js';
@@ -198,6 +200,59 @@ describe('replication', () => {
     const ls = await call<unknown[]>(baseB, 'GET', '/containers/json?all=1');
     expect(ls.status).toBe(200);
     expect(ls.body).toHaveLength(1);
+  });
+  it('a replica answers only /_ping, /info and /debug itself: /containers/info/…, /volumes/info go to the leader', async () => {
+    const fake = await consul();
+    // The leader is a recorder holding the lock, so what the replica forwards is plain to see.
+    const seen: string[] = [];
+    const recorder = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"from":"leader"}');
+    });
+    await new Promise<void>((r) => recorder.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => recorder.close(() => r())));
+    const leaderAddr = `127.0.0.1:${(recorder.address() as { port: number }).port}`;
+    const none = () => undefined;
+    const connection = new ConsulConnection({ hosts: [fake.addr], prefix: '' });
+    const lock = new Election(connection, 'test/docker/swarm/leader', leaderAddr, 20_000, {
+      elected: none,
+      lost: none,
+      leader: none,
+    });
+    lock.start();
+    cleanups.push(() => lock.stop());
+    await waitFor(
+      'the recorder leads',
+      () => fake.kvRead('test/docker/swarm/leader')?.value === leaderAddr,
+      5000,
+    );
+    const pb = await freePort();
+    await manager(['--replication', '--advertise', `127.0.0.1:${pb}`, `consul://${fake.addr}/test`], pb);
+    const base = `http://127.0.0.1:${pb}`;
+    const role = async () =>
+      Object.fromEntries(
+        (await call<{ SystemStatus: [string, string][] }>(base, 'GET', '/info')).body.SystemStatus,
+      )['Primary'];
+    await waitFor('a replica of the recorder', async () => (await role()) === leaderAddr, 5000);
+    for (const [method, path] of [
+      ['POST', '/containers/info/start'],
+      ['GET', '/v1.41/volumes/info'],
+      ['DELETE', '/networks/debug'],
+    ] as const) {
+      const r = await call<{ from: string }>(base, method, path);
+      expect({ path, status: r.status, body: r.body }).toEqual({
+        path,
+        status: 200,
+        body: { from: 'leader' },
+      });
+    }
+    expect((await call(base, 'GET', '/v1.41/_ping')).status).toBe(200);
+    expect((await call(base, 'GET', '/v1.41/info')).status).toBe(200);
+    expect(seen).toEqual([
+      'POST /containers/info/start',
+      'GET /v1.41/volumes/info',
+      'DELETE /networks/debug',
+    ]);
   });
 });
 

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FILTERS, parseListenAddr, parseManageArgs } from '../../src/config/manage.js';
+import { parseListenAddr } from '../../src/config/listen.js';
+import { DEFAULT_FILTERS, parseManageArgs } from '../../src/config/manage.js';
 
 const parse = (...args: string[]) => parseManageArgs(args, {});
 

@@ -61,7 +61,7 @@ describe('placement request', () => {
     ).toEqual(['80/tcp']);
   });
 
-  it('refuses wrong types with a 400', () => {
+  it('refuses wrong types as invalid (the API answers 400)', () => {
     for (const body of [
       { Image: 5 },
       { Env: 'x' },
@@ -69,7 +69,9 @@ describe('placement request', () => {
       { HostConfig: 'x' },
       { HostConfig: { Memory: '1g' } },
     ]) {
-      expect(() => placementRequest('x', body)).toThrow(expect.objectContaining({ status: 400 }) as Error);
+      expect(() => placementRequest('x', body)).toThrow(
+        expect.objectContaining({ kind: 'invalid' }) as Error,
+      );
     }
   });
 });

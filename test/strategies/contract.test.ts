@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { binpack } from '../../strategies/binpack.js';
-import { loadStrategy } from '../../strategies/index.js';
 import { random } from '../../strategies/random.js';
 import { spread } from '../../strategies/spread.js';
 import { weight } from '../../strategies/weight.js';
+import { loadStrategy } from '../../src/placement/strategy-module.js';
 import { healthFilter } from '../../src/scheduler/filters/health.js';
 import { resourcesFilter } from '../../src/scheduler/filters/resources.js';
 import type { Strategy } from '../../src/scheduler/types.js';
@@ -111,6 +111,7 @@ describe('loading strategies', () => {
   it('knows the built-ins and binpacking as an alias, and refuses unknown names', async () => {
     expect((await loadStrategy('binpacking')).name).toBe('binpack');
     await expect(loadStrategy('nope')).rejects.toThrow('strategy not supported');
+    await expect(loadStrategy('toString')).rejects.toThrow('strategy not supported');
   });
 
   it("loads a user's module by path", async () => {

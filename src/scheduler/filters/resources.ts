@@ -1,13 +1,6 @@
 // `resources` (always last, not selectable): the node must have the CPUs and memory the container asks for.
-import { withOvercommit } from '../resources.js';
+import { reservationScore, withOvercommit } from '../resources.js';
 import type { Filter, NodeSnapshot, PlacementRequest } from '../types.js';
-
-/** Classic's integer score: share of the (overcommitted) total in use after placing the request. */
-export function reservationScore(used: number, requested: number, total: number): number {
-  if (requested <= 0) return 100;
-  if (total <= 0) return Number.POSITIVE_INFINITY;
-  return Math.trunc(((used + requested) * 100) / total);
-}
 
 function shortfall(node: NodeSnapshot, req: PlacementRequest, overcommit: number): string | undefined {
   const cpuTotal = withOvercommit(node.cpus, overcommit);

@@ -1,19 +1,21 @@
-// A replica's front: /_ping, /info and /debug are answered here; every other request, hijacked streams
-// included, goes to the leader as it came (same path, version, headers and body) and its answer comes back
-// as it streams. No leader yet: wait for one a short while, then 503 (classic's texts).
+// A replica's front (--replication): /_ping, /info and /debug are answered here; every other request, hijacked
+// streams included, goes to the leader as it came (same path, version, headers and body) and its answer comes
+// back as it streams. No leader yet: wait for one a short while, then 503 (classic's texts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { EngineClient } from '../engine/client.js';
 import { endpointOf } from '../engine/endpoint.js';
 import { ApiError } from '../errors.js';
-import { relayUpgrade, rejectUpgrade } from '../api/hijack.js';
-import { requestHeaders, responseHeaders } from '../api/proxy.js';
-import { sendError } from '../api/respond.js';
+import { relayUpgrade, rejectUpgrade } from './hijack.js';
+import { requestHeaders, responseHeaders } from './proxy.js';
+import { sendError } from './respond.js';
 
-const LOCAL = /\/(_ping|info|debug)(\/.*)?$/;
+/** What a replica answers itself, after an optional version prefix; the whole path, so `/volumes/info` is not. */
+const LOCAL = /^(\/v\d+\.\d+)?\/(_ping|info|debug)(\/.*)?$/;
 const LEADER_WAIT_MS = 10_000;
 
+/** Who leads, as the replication's election knows it. */
 export interface LeaderView {
   isLeader(): boolean;
   leaderAddr(): string | undefined;

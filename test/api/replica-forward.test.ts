@@ -1,7 +1,7 @@
 // A replica's answers when the leader cannot serve: Docker-style JSON errors, and the replica keeps going.
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ReplicaForwarder, type LeaderView } from '../../src/replication/forward.js';
+import { ReplicaForwarder, type LeaderView } from '../../src/api/replica-forward.js';
 import { freePort } from '../support/free-port.js';
 import { call } from '../support/http.js';
 
@@ -21,6 +21,28 @@ async function front(view: LeaderView): Promise<string> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
+
+describe('what a replica answers itself', () => {
+  it('only /_ping, /info and /debug, with or without a version, not paths that end like them', () => {
+    const fw = new ReplicaForwarder({ isLeader: () => false, leaderAddr: () => undefined });
+    for (const local of ['/_ping', '/info', '/v1.41/info', '/v1.24/_ping', '/debug', '/debug/pprof/heap']) {
+      expect(fw.forwards(local), local).toBe(false);
+    }
+    for (const path of [
+      '/containers/info/start',
+      '/volumes/info',
+      '/networks/debug',
+      '/v1.41/images/x/_ping',
+    ]) {
+      expect(fw.forwards(path), path).toBe(true);
+    }
+  });
+
+  it('nothing when it leads', () => {
+    const fw = new ReplicaForwarder({ isLeader: () => true, leaderAddr: () => 'me:1' });
+    expect(fw.forwards('/containers/json')).toBe(false);
+  });
+});
 
 describe('replica forwarding errors', () => {
   it('no leader elected: 503 with a JSON message after the wait; /_ping stays local', async () => {
