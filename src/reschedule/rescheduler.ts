@@ -110,6 +110,7 @@ export class Rescheduler {
       if (live) {
         // Moved by an earlier leader (or before a restart): recorded, not moved twice.
         await completeMove(store, { swarmId, name: old.name, current: live }, ref);
+        this.placer.pool.containers.supersede(old.id);
         from.containers.remove(old.id, from.containers.nextSeq());
         log.info(`Container ${old.id} was already rescheduled to ${live.engineName} as ${live.container}`);
         return;
@@ -131,6 +132,8 @@ export class Rescheduler {
         version: '',
         headers: {},
       });
+      // Whatever the old engine does while it dies (answer again, resync), its copy never takes the name.
+      this.placer.pool.containers.supersede(old.id);
       log.info(
         `Rescheduled container ${old.id} from ${from.name} to ${created.engine.name} as ${created.id}`,
       );
@@ -172,9 +175,11 @@ export class Rescheduler {
         ? isStale(await this.settle(rec, engine), c.id)
         : this.liveCopy(swarmId, engine, (id) => id === c.id) !== undefined;
       if (!stale) continue;
+      this.placer.pool.containers.supersede(c.id);
       try {
         await engine.ops.removeContainer(c.id, { force: true, volumes: true });
         engine.containers.remove(c.id, engine.containers.nextSeq());
+        this.placer.pool.containers.removedFromEngine(c.id);
         log.info(`Removed duplicate container ${c.id} (${c.name}) from ${engine.name}: it was rescheduled`);
         if (rec) await staleRemoved(this.store, swarmId, c.id);
       } catch (err) {

@@ -20,7 +20,7 @@ export async function fakeCluster(
   specs: Partial<FakeEngineOptions>[],
   extraArgs: string[] = [],
 ): Promise<FakeCluster> {
-  setLogSink(() => undefined);
+  setLogSink(process.env['SHOAL_TEST_LOG'] ? (l) => process.stderr.write(l + '\n') : () => undefined);
   const engines = specs.map((s, i) => new FakeEngine({ name: `node-${i}`, ...s }));
   await Promise.all(engines.map((e) => e.start()));
   // A store file per manager (a `--store` in extraArgs wins: the last one given counts).

@@ -82,6 +82,8 @@ export class FakeEngine {
   failWith: number | undefined;
   /** The next N creates fail with a 500. */
   failCreates = 0;
+  /** Container removals that fail with a 500 (an engine busy shutting down), counted down. */
+  failDeletes = 0;
   /** Pulls: 'ok' succeed, 'die' drop the connection after the first progress line. */
   /** ok; die: the connection drops mid-stream; denied: the registry refuses, reported inside the stream. */
   pullMode: 'ok' | 'die' | 'denied' = 'ok';
@@ -397,6 +399,10 @@ export class FakeEngine {
       return c
         ? this.json(res, 200, this.inspect(c))
         : this.json(res, 404, { message: `No such container: ${r[1]}` });
+    }
+    if ((r = m(/^\/containers\/([^/]+)$/)) && method === 'DELETE' && this.failDeletes > 0) {
+      this.failDeletes--;
+      return this.json(res, 500, { message: 'fake engine: removal failed' });
     }
     if ((r = m(/^\/containers\/([^/]+)$/)) && method === 'DELETE') {
       const c = this.find(r[1] ?? '');
