@@ -3,6 +3,7 @@ import { runComposeBench } from './compose.js';
 import { runHaBench } from './ha.js';
 import { benchLabDown } from './lab.js';
 import { runPassthroughBench } from './passthrough.js';
+import { runRescheduleBench } from './reschedule.js';
 import { runScaleBench } from './scale.js';
 import { runSchedulerBench } from './scheduler.js';
 
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
     if (all || sections.includes('proxy')) await runPassthroughBench();
     if (all || sections.includes('compose')) await runComposeBench();
     if (all || sections.includes('ha')) await runHaBench();
+    // Minutes long (4 faults × 10 runs): only when asked for.
+    if (sections.includes('reschedule')) await runRescheduleBench();
   } finally {
     await benchLabDown();
   }

@@ -4,6 +4,7 @@ import type { ApiDeps } from './api/deps.js';
 import { ReplicaForwarder } from './api/replica-forward.js';
 import type { ManageConfig } from './config/manage.js';
 import { engineConnectOptions } from './config/tls.js';
+import { clusterIdentity } from './discovery/identity.js';
 import { createDiscovery } from './discovery/index.js';
 import type { Discovery } from './discovery/discovery.js';
 import type { Engine } from './engine/engine.js';
@@ -19,6 +20,7 @@ import type { Scheduler } from './scheduler/schedule.js';
 import { loadStrategy } from './placement/strategy-module.js';
 import { startReplication, type Replication } from './replication/replication.js';
 import { openStore, storeSpecFor, type Store } from './store/index.js';
+import { scopedStore } from './store/scoped.js';
 
 export interface Manager {
   readonly pool: Pool;
@@ -43,7 +45,11 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     strategy,
   };
   // A store that cannot be trusted stops the start here (StoreCorruptError), before anything runs.
-  const store = await openStore(storeSpecFor(config), { options: config.discoveryOpts });
+  // Each cluster (identified by its discovery) keeps its own records, whoever else shares the store.
+  const store = scopedStore(
+    await openStore(storeSpecFor(config), { options: config.discoveryOpts }),
+    clusterIdentity(config.discovery),
+  );
   const discovery: Discovery = createDiscovery(config.discovery, {
     heartbeatMs: config.heartbeatMs,
     options: config.discoveryOpts,

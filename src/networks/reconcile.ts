@@ -1,6 +1,8 @@
 // An engine that joins or comes back is brought in line with the network records: parts of removed (or
-// interrupted) networks go, networks made before the store are recorded, and missing parts are made on the
-// subnet the engine had before. One engine at a time; a store that cannot be reached is tried again.
+// interrupted) networks go, networks made before the store are recorded, missing parts are made on the
+// subnet the engine had before, and a network removed out of band from every engine is forgotten (fate.ts).
+// One engine at a time; a store that cannot be reached is tried again; an engine whose networks could not
+// be decided yet (other engines still unknown) is looked at again after the next one.
 import { jitter } from '../backoff.js';
 import type { Engine } from '../engine/engine.js';
 import { describe } from '../engine/connection-errors.js';
@@ -21,12 +23,15 @@ import {
   withPart,
   type NetworkRecord,
 } from './records.js';
+import { fateOf, forgotten, viewsOf } from './fate.js';
 import { partBody } from './spec.js';
 
 const RETRY_MS = 5_000;
 
 export class NetworkReconciler {
   private queue: Promise<void> = Promise.resolve();
+  /** Engines with a network whose fate was not known yet. */
+  private readonly waiting = new Set<Engine>();
 
   constructor(private readonly deps: NetworkDeps) {}
 
@@ -41,9 +46,19 @@ export class NetworkReconciler {
   }
 
   private async run(engine: Engine): Promise<void> {
+    await this.runOne(engine);
+    // What waited on this engine's answer can be decided now.
+    for (const other of [...this.waiting]) {
+      if (other === engine) continue;
+      this.waiting.delete(other);
+      await this.runOne(other);
+    }
+  }
+
+  private async runOne(engine: Engine): Promise<void> {
     if (!engine.isHealthy || !engine.id) return;
     try {
-      await reconcileEngine(this.deps, engine);
+      if ((await reconcileEngine(this.deps, engine)) === 'waiting') this.waiting.add(engine);
     } catch (err) {
       if (err instanceof StoreReadOnlyError) return log.debug(`Networks of ${engine.name}: ${err.message}`);
       const retry = err instanceof StoreUnavailableError;
@@ -118,7 +133,7 @@ async function addPart(deps: NetworkDeps, engine: Engine, rec: NetworkRecord, re
     await deletePart(deps, engine, rec.id, { Id: partId, Name: rec.name, Driver: '', Scope: 'local' });
 }
 
-export async function reconcileEngine(deps: NetworkDeps, engine: Engine): Promise<void> {
+export async function reconcileEngine(deps: NetworkDeps, engine: Engine): Promise<'done' | 'waiting'> {
   const records = await networkRecords(deps.store);
   await abandonInterrupted(deps, records);
   const here = labelledParts(engine);
@@ -143,8 +158,16 @@ export async function reconcileEngine(deps: NetworkDeps, engine: Engine): Promis
     if (!rec && next) log.info(`Recorded network ${part.Name} (${id.slice(0, 12)}) in the cluster state`);
     if (next) records.set(id, next);
   }
+  let waiting = false;
   for (const rec of records.values()) {
-    if (rec.state === 'created' && !here.has(rec.id))
-      await addPart(deps, engine, rec, recordedSubnets(records.values()));
+    if (rec.state !== 'created' || here.has(rec.id)) continue;
+    const fate = fateOf(rec, viewsOf(deps.pool, rec.id));
+    if (fate === 'repair') await addPart(deps, engine, rec, recordedSubnets(records.values()));
+    else if (fate === 'wait') waiting = true;
+    else {
+      log.info(`Forgot network ${rec.name} (${rec.id.slice(0, 12)}): it was removed from every engine`);
+      await updateNetwork(deps.store, rec.id, (cur) => forgotten(cur, deps.pool));
+    }
   }
+  return waiting ? 'waiting' : 'done';
 }

@@ -7,7 +7,9 @@ import { startManager, type Manager } from '../../src/main.js';
 import { CLUSTER_LABEL } from '../../src/networks/cluster-networks.js';
 import type { NetworkRecord } from '../../src/networks/records.js';
 import type { MoveRecord } from '../../src/reschedule/records.js';
+import { clusterIdentity } from '../../src/discovery/identity.js';
 import { FileStore } from '../../src/store/file-store.js';
+import { scopedStore } from '../../src/store/scoped.js';
 import { FakeEngine } from '../support/fake-engine.js';
 import { call } from '../support/http.js';
 import { tempStore, type TempStore } from '../support/temp-store.js';
@@ -33,6 +35,8 @@ async function startEngines(n: number): Promise<FakeEngine[]> {
   return engines;
 }
 
+const discoveryOf = (list: FakeEngine[]) => list.map((e) => e.addr).join(',');
+
 /** A manager on the test's store file, in front of every engine; resolves once they are all healthy. */
 async function manage(): Promise<{ manager: Manager; base: string }> {
   const manager = await startManager(
@@ -48,7 +52,7 @@ async function manage(): Promise<{ manager: Manager; base: string }> {
       '--network-pool',
       '198.19.96.0/19',
       ...store.args,
-      engines.map((e) => e.addr).join(','),
+      discoveryOf(engines),
     ]),
   );
   managers.push(manager);
@@ -66,6 +70,10 @@ function subnetOn(e: FakeEngine, clusterId: string): string | undefined {
     (x) => (x['Labels'] as Record<string, string>)[CLUSTER_LABEL] === clusterId,
   );
   return (n?.['IPAM'] as { Config: { Subnet: string }[] } | undefined)?.Config[0]?.Subnet;
+}
+
+function subnetOnly(n: Record<string, unknown>, clusterId: string): boolean {
+  return (n['Labels'] as Record<string, string> | undefined)?.[CLUSTER_LABEL] === clusterId;
 }
 
 async function record(m: Manager, id: string): Promise<NetworkRecord | undefined> {
@@ -167,7 +175,7 @@ it('adopts a labelled network made before the store, and rolls back an interrupt
     });
   }
   e0.networks.set('cut0', { Id: 'cut0', Name: 'half', Driver: 'bridge', Labels: { [CLUSTER_LABEL]: cut } });
-  const seed = await FileStore.open(store.path);
+  const seed = scopedStore(await FileStore.open(store.path), clusterIdentity(discoveryOf(engines)));
   await seed.write(`networks/${cut}`, {
     id: cut,
     name: 'half',
@@ -239,4 +247,61 @@ it('records a move, and a restarted manager removes the stale copy, not the live
   await waitFor('stale copy removed from node-0', () => !e0.containers.has(oldId), 10_000);
   expect(e1.containers.has(moved.Id)).toBe(true);
   await waitFor('record done', async () => !(await second.manager.store.read(`reschedule/${swarmId}`)));
+});
+
+it('a network removed out of band from every engine is forgotten: not made again, its name free', async () => {
+  const [e0, e1] = await startEngines(2);
+  if (!e0 || !e1) throw new Error('engines');
+  const first = await manage();
+  const id = await createNetwork(first.base, 'testn');
+  await stopManager(first.manager);
+  // The engines' owner removes it behind Shoal's back, on every engine.
+  for (const e of [e0, e1])
+    for (const [k] of [...e.networks].filter(([, n]) => subnetOnly(n, id))) e.networks.delete(k);
+  const second = await manage();
+  await waitFor('record forgotten', async () => (await record(second.manager, id)) === undefined, 10_000);
+  expect(subnetOn(e0, id) ?? subnetOn(e1, id)).toBeUndefined();
+  const again = await call<{ Id: string }>(second.base, 'POST', '/networks/create', { Name: 'testn' });
+  expect(again.status, again.text).toBe(201);
+});
+
+it('a network missing on one engine only is made again there, on its subnet', async () => {
+  const [e0, e1] = await startEngines(2);
+  if (!e0 || !e1) throw new Error('engines');
+  const first = await manage();
+  const id = await createNetwork(first.base, 'half-gone');
+  const subnet = subnetOn(e1, id);
+  await stopManager(first.manager);
+  for (const [k] of [...e1.networks].filter(([, n]) => subnetOnly(n, id))) e1.networks.delete(k);
+  await manage();
+  await waitFor('part made again', () => subnetOn(e1, id) === subnet, 10_000);
+});
+
+it('two clusters sharing one store file never see, block or bring back each other’s networks', async () => {
+  const [e0, e1] = await startEngines(2);
+  if (!e0 || !e1) throw new Error('engines');
+  const a = await manage();
+  const id = await createNetwork(a.base, 'shared-name');
+  await stopManager(a.manager);
+  // Another cluster on the same store: other engines.
+  const others = [new FakeEngine({ name: 'node-0' }), new FakeEngine({ name: 'node-1' })];
+  await Promise.all(others.map((e) => e.start()));
+  engines.push(...others);
+  const b = await startManager(
+    parseManageArgs([
+      '-H',
+      'tcp://127.0.0.1:0',
+      '--network-pool',
+      '198.19.96.0/19',
+      ...store.args,
+      discoveryOf(others),
+    ]),
+  );
+  managers.push(b);
+  await waitFor('other engines healthy', () => b.pool.healthy().length === 2);
+  const base = (b.urls()[0] ?? '').replace('tcp://', 'http://');
+  expect(await b.store.read(`networks/${id}`)).toBeUndefined();
+  const made = await call<{ Id: string }>(base, 'POST', '/networks/create', { Name: 'shared-name' });
+  expect(made.status, made.text).toBe(201);
+  expect(others.every((e) => subnetOn(e, id) === undefined)).toBe(true);
 });
