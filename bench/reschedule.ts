@@ -33,7 +33,7 @@ async function observe(base: string): Promise<{ resolved: string; running: numbe
   const get = async (path: string) => {
     try {
       const r = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(3000) });
-      return r.ok ? ((await r.json())) : undefined;
+      return r.ok ? await r.json() : undefined;
     } catch {
       return undefined;
     }
@@ -141,27 +141,30 @@ async function once(lab: LabLayout, base: string, shoal: string, fault: Fault): 
   );
   const t0 = Date.now();
   const recover = await inject(lab, fault);
-  const moved = await until(
-    'moved',
-    async () => {
-      const o = await observe(base);
-      return /^node-[01] running /.test(o.resolved) ? o.resolved : undefined;
-    },
-    60_000,
-  );
-  const movedMs = Date.now() - t0;
+  // From the fault on: stretches without exactly one running copy; after the move, the name's every answer.
+  let moved = '';
   let wrongName = 0;
   let notOneSince: number | undefined;
   let notOneMs = 0;
   const watch = async () => {
     const o = await observe(base);
-    if (o.resolved !== moved) wrongName++;
+    if (!moved && /^node-[01] running /.test(o.resolved)) moved = o.resolved;
+    else if (moved && o.resolved !== moved) wrongName++;
     if (o.running !== 1) notOneSince ??= Date.now();
     else if (notOneSince !== undefined) {
       notOneMs = Math.max(notOneMs, Date.now() - notOneSince);
       notOneSince = undefined;
     }
   };
+  await until(
+    'moved',
+    async () => {
+      await watch();
+      return moved ? true : undefined;
+    },
+    60_000,
+  );
+  const movedMs = Date.now() - t0;
   let recovered = false;
   const recovering = recover().then(() => (recovered = true));
   while (!recovered) await watch();

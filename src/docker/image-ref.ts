@@ -36,3 +36,8 @@ export function matchesImage(img: ImageLike, ref: string): boolean {
   if ((img.RepoTags ?? []).some((t) => familiar(t) === tagged)) return true;
   return (img.RepoDigests ?? []).some((d) => familiar(d) === familiar(ref));
 }
+
+/** An image ID (`sha256:<64 hex>` or the 64 hex alone): it names one image and cannot be pulled. */
+export function isImageId(ref: string): boolean {
+  return /^(sha256:)?[0-9a-f]{64}$/.test(ref);
+}

@@ -2,7 +2,7 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Readable, Writable } from 'node:stream';
-import { Pool, type Dispatcher } from 'undici';
+import { Client, Pool, type Dispatcher } from 'undici';
 import { EngineHttpError } from './errors.js';
 import { EngineUnreachableError, isConnectionError } from './connection-errors.js';
 import type { EngineEndpoint } from './endpoint.js';
@@ -138,6 +138,34 @@ export class EngineClient {
     }
     if (buf.length === 0) return undefined as T;
     return JSON.parse(buf.toString('utf8')) as T;
+  }
+
+  /**
+   * Asks on a connection of its own, closed after: a stopping dockerd refuses new connections at once but
+   * answers on kept-alive ones until its containers have stopped, so a health check on the pool's
+   * connections would say "healthy" for as long as that takes.
+   */
+  async probe(path: string, timeoutMs: number): Promise<number> {
+    const client = new Client(this.endpoint.origin, {
+      socketPath: this.endpoint.socketPath,
+      connectTimeout: timeoutMs,
+      connect: this.tls ? { ...this.tls } : undefined,
+    });
+    try {
+      const res = await client.request({
+        method: 'GET',
+        path,
+        headers: { connection: 'close' },
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      await res.body.dump();
+      return res.statusCode;
+    } catch (err) {
+      throw this.unreachable(err);
+    } finally {
+      await client.destroy().catch(() => undefined);
+    }
   }
 
   /** A raw socket to the engine, for hijacked streams (attach, exec) that HTTP clients cannot carry. */

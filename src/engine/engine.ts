@@ -308,12 +308,7 @@ export class Engine {
         this.specs = specs;
         this.versionCache.clear();
       } else {
-        await this.client
-          .json('GET', '/_ping', { timeoutMs: PING_TIMEOUT_MS, version: '' })
-          .catch((err: unknown) => {
-            if (err instanceof SyntaxError) return; // "OK" is not JSON; the engine answered.
-            throw err;
-          });
+        await this.client.probe('/_ping', PING_TIMEOUT_MS);
       }
       if (!this.stream) this.openStream();
       await syncContainers(this.client, this.containers, wasUnhealthy);

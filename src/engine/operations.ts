@@ -23,9 +23,8 @@ export interface ContainerCreate {
 export interface ContainerCreated {
   id: string;
   warnings: string[];
-  /** The engine's answer as it was, for a client that asked through Shoal. */
+  /** The engine's status (201). */
   status: number;
-  body: Buffer;
 }
 
 export class EngineOperations extends ImageOperations {
@@ -43,7 +42,7 @@ export class EngineOperations extends ImageOperations {
     const parsed = JSON.parse(body.toString('utf8')) as { Id?: string; Warnings?: string[] | null };
     const id = parsed.Id ?? '';
     if (id) await this.host.settleContainer(id);
-    return { id, warnings: parsed.Warnings ?? [], status: res.status, body };
+    return { id, warnings: parsed.Warnings ?? [], status: res.status };
   }
 
   async startContainer(id: string): Promise<void> {

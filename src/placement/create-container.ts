@@ -3,6 +3,7 @@
 // swarm.createretry times elsewhere after an engine failure).
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine/engine.js';
+import { isImageId } from '../docker/image-ref.js';
 import { isEngineError } from '../engine/errors.js';
 import type { ContainerCreated } from '../engine/operations.js';
 import { ApiError } from '../errors.js';
@@ -102,7 +103,7 @@ export async function createContainer(placer: Placer, create: CreateRequest): Pr
         version: create.version,
         headers: create.headers,
       });
-      return { ...created, engine };
+      return { ...created, warnings: [...swarm.warnings, ...created.warnings], engine };
     } catch (err) {
       if (
         !(await retry(placer, tried, { engine, err, image, swarm, auth: create.headers['x-registry-auth'] }))
@@ -131,8 +132,9 @@ async function retry(
         return true;
       }
     }
-    // No engine has it: pull it on the chosen one, with the client's credentials, and create again.
-    if (!tried.pulled) {
+    // No engine has it: pull it on the chosen one, with the client's credentials, and create again. An image
+    // ID cannot be pulled: the engine's answer stands.
+    if (!tried.pulled && !isImageId(image)) {
       tried.pulled = true;
       log.info(`Pulling ${image} on ${engine.name} for a create`);
       const pulled = await engine.ops.pullImage(image, { auth: f.auth }).then(

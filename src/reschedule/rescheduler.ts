@@ -3,6 +3,7 @@
 // comes back, its stale copies are removed. The store records each move (reschedule-records.ts).
 import { jitter } from '../backoff.js';
 import type { Engine } from '../engine/engine.js';
+import { isEngineError } from '../engine/errors.js';
 import type { CachedContainer, CreateSpec } from '../engine/types.js';
 import { log } from '../log.js';
 import { reschedulePolicyOf, SWARM_LABELS } from '../scheduler/swarm-config.js';
@@ -167,6 +168,7 @@ export class Rescheduler {
       });
       return;
     }
+    let failed = false;
     for (const c of [...engine.containers.values()]) {
       const swarmId = c.summary.Labels?.[SWARM_LABELS.id];
       if (!swarmId) continue;
@@ -177,17 +179,26 @@ export class Rescheduler {
       if (!stale) continue;
       this.placer.pool.containers.supersede(c.id);
       try {
-        await engine.ops.removeContainer(c.id, { force: true, volumes: true });
+        // Already gone (another pass, or by hand) is as good as removed.
+        await engine.ops.removeContainer(c.id, { force: true, volumes: true }).catch((err: unknown) => {
+          if (!isEngineError(err, 'noSuchContainer')) throw err;
+        });
         engine.containers.remove(c.id, engine.containers.nextSeq());
         this.placer.pool.containers.removedFromEngine(c.id);
         log.info(`Removed duplicate container ${c.id} (${c.name}) from ${engine.name}: it was rescheduled`);
         if (rec) await staleRemoved(this.store, swarmId, c.id);
       } catch (err) {
+        failed = true;
         log.warn(
           `Could not remove duplicate container ${c.id} from ${engine.name}: ${(err as Error).message}`,
         );
       }
     }
+    // An engine busy (shutting down, overloaded) is asked again while it stays up.
+    if (failed)
+      setTimeout(() => {
+        if (engine.isHealthy) void this.removeStale(engine);
+      }, jitter(RETRY_MS)).unref();
   }
 
   /** A move left `moving` past its lease (its manager died) whose copy exists is recorded as done. */

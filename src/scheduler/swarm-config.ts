@@ -18,6 +18,8 @@ export interface SwarmConfig {
   whitelists: Expr[];
   reschedule: ReschedulePolicy;
   swarmId: string;
+  /** What was ignored, for the create answer's `Warnings` (a label that is not a JSON list, as classic ignored). */
+  warnings: string[];
 }
 
 export class SwarmConfigError extends Error {
@@ -32,16 +34,27 @@ const ENV_KEYS = {
 } as const;
 type EnvKey = keyof typeof ENV_KEYS;
 
-function labelList(labels: Record<string, string>, key: string): string[] {
+/** A label's JSON list of expressions; undefined when it is not one. */
+function labelList(labels: Record<string, string>, key: string): string[] | undefined {
   const raw = labels[key];
   if (raw === undefined || raw === '') return [];
   try {
     const v = JSON.parse(raw) as unknown;
     if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
   } catch {
-    // fall through
+    // not JSON
   }
-  throw new SwarmConfigError(`label ${key} must be a JSON array of strings, got ${JSON.stringify(raw)}`);
+  return undefined;
+}
+
+/** Classic ignored a label it could not read; Shoal does too, and says so in the create answer. */
+function readLabelList(labels: Record<string, string>, key: string, warnings: string[]): string[] {
+  const list = labelList(labels, key);
+  if (list) return list;
+  warnings.push(
+    `label ${key} was ignored: it must be a JSON array of strings, got ${JSON.stringify(labels[key])}`,
+  );
+  return [];
 }
 
 function parseAll(filter: string, texts: string[]): Expr[] {
@@ -61,11 +74,12 @@ function parseAll(filter: string, texts: string[]): Expr[] {
 export function extractSwarmConfig(body: Record<string, unknown>, newId: () => string): SwarmConfig {
   const env = Array.isArray(body['Env']) ? (body['Env'] as string[]) : [];
   const labels = { ...((body['Labels'] as Record<string, string> | null | undefined) ?? {}) };
+  const warnings: string[] = [];
   const lists: Record<(typeof ENV_KEYS)[EnvKey], string[]> = {
-    constraints: labelList(labels, SWARM_LABELS.constraints),
-    affinities: labelList(labels, SWARM_LABELS.affinities),
-    whitelists: labelList(labels, SWARM_LABELS.whitelists),
-    reschedule: labelList(labels, SWARM_LABELS.reschedule),
+    constraints: readLabelList(labels, SWARM_LABELS.constraints, warnings),
+    affinities: readLabelList(labels, SWARM_LABELS.affinities, warnings),
+    whitelists: readLabelList(labels, SWARM_LABELS.whitelists, warnings),
+    reschedule: readLabelList(labels, SWARM_LABELS.reschedule, warnings),
   };
   const keptEnv: string[] = [];
   for (const entry of env) {
@@ -85,6 +99,7 @@ export function extractSwarmConfig(body: Record<string, unknown>, newId: () => s
     whitelists: parseAll('whitelist', lists.whitelists),
     reschedule: policy,
     swarmId: labels[SWARM_LABELS.id] || newId(),
+    warnings,
   };
   labels[SWARM_LABELS.id] = config.swarmId;
   const write = (key: string, list: string[]) => {
@@ -101,11 +116,7 @@ export function extractSwarmConfig(body: Record<string, unknown>, newId: () => s
 
 /** The reschedule policy recorded on an existing container's labels. */
 export function reschedulePolicyOf(labels: Record<string, string> | null | undefined): ReschedulePolicy {
-  try {
-    return labelList(labels ?? {}, SWARM_LABELS.reschedule)[0] === 'on-node-failure'
-      ? 'on-node-failure'
-      : 'off';
-  } catch {
-    return 'off';
-  }
+  return labelList(labels ?? {}, SWARM_LABELS.reschedule)?.[0] === 'on-node-failure'
+    ? 'on-node-failure'
+    : 'off';
 }

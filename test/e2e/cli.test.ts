@@ -88,6 +88,18 @@ describe('running containers', () => {
     expect(left.stdout).not.toContain('exit 3');
   });
 
+  it('run -d with a 64-hex image ID that no engine has gives the engine answer, and pulls nothing', async () => {
+    const id = '4e8aa3f0f1b0b9c0d5e3a6e1f2c3d4e5f60718293a4b5c6d7e8f90a1b2c3debd';
+    const { viaShoal, direct } = await both(['run', '-d', id]);
+    expect([viaShoal.code, viaShoal.stdout, viaShoal.stderr]).toEqual([
+      direct.code,
+      direct.stdout,
+      direct.stderr,
+    ]);
+    expect(viaShoal.code).toBe(125);
+    expect(viaShoal.stdout).toBe('');
+  });
+
   it('echo x | run -i cat passes stdin through the hijacked stream', async () => {
     const { viaShoal, direct } = await both(['run', '--rm', '-i', 'busybox:local', 'cat'], 'x\ny\n');
     expect(viaShoal.stdout).toBe('x\ny\n');

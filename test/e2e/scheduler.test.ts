@@ -56,6 +56,25 @@ describe('constraints', () => {
     expect(r.stderr).toContain("error from constraint filter: Key '1node' is invalid");
   });
 
+  it('ignores a malformed expressions label as classic did, and the CLI prints the warning', async () => {
+    // As classic's own tests write it: the shell keeps the backslash, so the label is not JSON.
+    const r = await docker(S, [
+      'run',
+      '-d',
+      '--init',
+      '--name',
+      `s${++seq}`,
+      '--label',
+      'com.docker.swarm.affinities=["container\\!=c1"]',
+      'busybox:local',
+      'sleep',
+      '300',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.stderr).toContain('label com.docker.swarm.affinities was ignored');
+  });
+
   it('writes the expressions to labels, removes them from the env, and gives a swarm ID', async () => {
     const r = await run(['-e', 'constraint:storage==ssd', '-e', 'KEEP=1']);
     const env = (await docker(S, ['inspect', '--format', '{{json .Config.Env}}', r.name])).stdout;

@@ -50,9 +50,20 @@ describe('swarm settings of a create body', () => {
     expect(() => extractSwarmConfig({ Env: ['constraint:1node==a'] }, id)).toThrow(
       "error from constraint filter: Key '1node' is invalid",
     );
-    expect(() => extractSwarmConfig({ Labels: { [SWARM_LABELS.constraints]: 'node==a' } }, id)).toThrow(
-      'must be a JSON array',
-    );
+  });
+
+  it('ignores a label that is not a JSON list, as classic did, and says so in a warning', () => {
+    // As classic's own tests write it: a shell-escaped `\!` that is not valid JSON.
+    const body = {
+      Labels: { [SWARM_LABELS.affinities]: '["container\\!=c1"]', [SWARM_LABELS.constraints]: 'node==a' },
+    };
+    const c = extractSwarmConfig(body, id);
+    expect(c.affinities).toEqual([]);
+    expect(c.constraints).toEqual([]);
+    expect(c.warnings).toEqual([
+      `label ${SWARM_LABELS.constraints} was ignored: it must be a JSON array of strings, got "node==a"`,
+      `label ${SWARM_LABELS.affinities} was ignored: it must be a JSON array of strings, got ${JSON.stringify(body.Labels[SWARM_LABELS.affinities])}`,
+    ]);
   });
 
   it('reads the policy back from labels', () => {

@@ -79,11 +79,8 @@ export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> 
     version: ctx.version,
     headers: typeof auth === 'string' ? { 'x-registry-auth': auth } : {},
   });
-  sendExchange(ctx, {
-    status: created.status,
-    headers: { 'content-type': 'application/json' },
-    body: created.body,
-  });
+  // The engine's answer, with what Shoal ignored added to its warnings (the CLI prints them).
+  sendJson(ctx.res, created.status, { Id: created.id, Warnings: created.warnings });
 }
 
 export async function inspect(deps: ApiDeps, ctx: RequestContext): Promise<void> {
