@@ -384,6 +384,7 @@ export class Engine {
     if (effect.images) this.lists.refreshSoon('images');
     if (effect.networks) this.lists.refreshSoon('networks');
     if (effect.volumes) this.lists.refreshSoon('volumes');
+    if (effect.probe) this.expedite(0);
     if (effect.specs) {
       this.specsAt = 0;
       this.refreshNow();

@@ -10,6 +10,11 @@ export interface EventEffect {
   specs?: boolean;
   /** An exec instance was created: remember where it lives. */
   exec?: { id: string; containerId: string };
+  /**
+   * Check the engine's health now: a container is being killed, which is also the first thing a stopping
+   * daemon does to every container (while it still answers on the connections it has).
+   */
+  probe?: boolean;
 }
 
 /** Container actions that change nothing Shoal keeps. */
@@ -37,6 +42,7 @@ export function effectOf(ev: DockerEvent): EventEffect {
       const effect: EventEffect = {};
       if (action === 'exec_create' && attrs['execID']) effect.exec = { id: attrs['execID'], containerId: id };
       if (action === 'commit') effect.images = true;
+      if (action === 'kill') effect.probe = true;
       if (action === 'destroy') effect.container = { id, action: 'remove' };
       else if (!QUIET.has(action)) effect.container = { id, action: 'refresh' };
       return effect;

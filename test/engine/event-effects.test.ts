@@ -31,6 +31,11 @@ describe('what an engine event changes', () => {
     expect(effectOf(ev('container', 'destroy')).container).toEqual({ id: 'c1', action: 'remove' });
   });
 
+  it('a kill asks for a health check at once (a stopping daemon kills every container first)', () => {
+    expect(effectOf(ev('container', 'kill', { signal: '15' })).probe).toBe(true);
+    expect(effectOf(ev('container', 'die')).probe).toBeUndefined();
+  });
+
   it('ignores container actions that change nothing cached, but remembers new execs', () => {
     for (const a of ['top', 'resize', 'attach', 'exec_start: sh', 'exec_die', 'archive-path', 'export']) {
       expect(effectOf(ev('container', a)).container, a).toBeUndefined();
