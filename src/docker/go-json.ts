@@ -173,9 +173,13 @@ class Parser {
   }
 
   private store(frame: Frame, value: unknown): void {
-    if (frame.array) (frame.out as unknown[]).push(value);
+    // A null list element or map value is the element type's zero value (Go's elements are no pointers).
+    const t = frame.type;
+    const v =
+      value === null && (t?.kind === 'map' || t?.kind === 'slice') && !t.pointers ? zeroOf(t.elem) : value;
+    if (frame.array) (frame.out as unknown[]).push(v);
     else if (frame.key !== undefined)
-      assign(frame.out as Record<string, unknown>, frame.key, value, frame.slot.type);
+      assign(frame.out as Record<string, unknown>, frame.key, v, frame.slot.type);
   }
 
   private primitive(c: number, slot: Slot): unknown {
@@ -285,6 +289,25 @@ function assign(o: Record<string, unknown>, key: string, value: unknown, type: G
     return;
   }
   define(o, key, value);
+}
+
+function zeroOf(type: GoType | undefined): unknown {
+  switch (type?.kind) {
+    case 'string':
+      return '';
+    case 'int':
+    case 'float':
+      return 0;
+    case 'bool':
+      return false;
+    case 'struct':
+      return {};
+    case 'any':
+    case 'map':
+    case 'slice':
+    case undefined:
+      return null;
+  }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

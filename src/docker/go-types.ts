@@ -3,7 +3,13 @@
 export type GoType =
   | { readonly kind: 'string' | 'bool' | 'float' | 'any'; readonly name: string }
   | { readonly kind: 'int'; readonly name: string; readonly min: bigint; readonly max: bigint }
-  | { readonly kind: 'map' | 'slice'; readonly name: string; readonly elem: GoType }
+  | {
+      readonly kind: 'map' | 'slice';
+      readonly name: string;
+      readonly elem: GoType;
+      /** The elements are pointers (`map[string]*string`): a null one stays null, not a zero value. */
+      readonly pointers?: boolean;
+    }
   | StructType;
 
 export interface StructType {
@@ -35,8 +41,8 @@ export function goNamedString(name: string): GoType {
   return { kind: 'string', name };
 }
 
-export function goMap(elem: GoType, name = `map[string]${elem.name}`): GoType {
-  return { kind: 'map', name, elem };
+export function goMap(elem: GoType, name = `map[string]${elem.name}`, pointers = false): GoType {
+  return { kind: 'map', name, elem, pointers };
 }
 
 export function goSlice(elem: GoType, name = `[]${elem.name}`): GoType {
@@ -115,4 +121,38 @@ export function mismatch(kind: JsonKind, literal: string, type: GoType): string 
     case 'slice':
       return kind === 'array' ? undefined : kind;
   }
+}
+
+/**
+ * Checks a value already in memory against a Go type, with Go's texts (numbers as JavaScript holds them).
+ * Returns the first mismatch; walks only the typed parts, so its depth is the type's.
+ */
+export function goValueError(value: unknown, type: GoType, at: GoContext = TOP): string | undefined {
+  const kind = kindOf(value);
+  const bad = mismatch(kind, kind === 'number' ? String(value) : '', type);
+  if (bad) return typeErrorText(bad, type, at);
+  if (type.kind === 'slice' && Array.isArray(value)) {
+    for (const item of value as unknown[]) {
+      const e = goValueError(item, type.elem, at);
+      if (e) return e;
+    }
+  } else if ((type.kind === 'map' || type.kind === 'struct') && kind === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const field = type.kind === 'struct' ? fieldOf(type, k) : k;
+      const t = type.kind === 'struct' ? field && type.fields[field] : type.elem;
+      if (!t) continue;
+      const inner = type.kind === 'struct' ? { struct: shortName(type), path: [...at.path, field ?? k] } : at;
+      const e = goValueError(v, t, inner);
+      if (e) return e;
+    }
+  }
+  return undefined;
+}
+
+function kindOf(v: unknown): JsonKind {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return 'object';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'number' ? 'number' : 'string';
 }
