@@ -50,7 +50,7 @@ export async function goBody(
 export function strslice(v: unknown, field: string): string[] | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string') return [v];
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
   const kind = Array.isArray(v)
     ? 'array'
     : typeof v === 'object'
