@@ -1,5 +1,5 @@
 // Reading request bodies that Shoal itself must understand (JSON), with a size limit.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { decodeGoJson, GoJsonError } from '../docker/go-json.js';
 import type { GoType } from '../docker/go-types.js';
 import { ApiError } from '../errors.js';
@@ -30,14 +30,14 @@ const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
 const PARAM = new RegExp(`^\\s*${TOKEN}\\s*=\\s*(${TOKEN}|"([^"\\\\]|\\\\.)*")\\s*$`);
 
 /** The engine's CheckForJSON: a body must say it is JSON (no Content-Type is fine only without a body). */
-export function checkForJson(req: IncomingMessage): void {
-  const ct = req.headers['content-type'] ?? '';
-  const chunked = req.headers['transfer-encoding'] !== undefined;
-  if (ct === '' && !chunked && Number(req.headers['content-length'] ?? '0') === 0) return;
+export function contentTypeError(headers: IncomingHttpHeaders): string | undefined {
+  const ct = headers['content-type'] ?? '';
+  const chunked = headers['transfer-encoding'] !== undefined;
+  if (ct === '' && !chunked && Number(headers['content-length'] ?? '0') === 0) return undefined;
   const [media = '', ...params] = ct.split(';');
   if (params.length > 0 && params[params.length - 1]?.trim() === '') params.pop();
-  if (media.trim().toLowerCase() === 'application/json' && params.every((p) => PARAM.test(p))) return;
-  throw ApiError.invalid(`Content-Type specified (${ct}) must be 'application/json'`);
+  if (media.trim().toLowerCase() === 'application/json' && params.every((p) => PARAM.test(p))) return undefined;
+  return `Content-Type specified (${ct}) must be 'application/json'`;
 }
 
 /**
@@ -45,7 +45,8 @@ export function checkForJson(req: IncomingMessage): void {
  * Content-Type checked, Go's texts for every error, as a 400. `onEmpty` is the endpoint's text for no body.
  */
 export async function readGoBody(req: IncomingMessage, type: GoType, onEmpty: string): Promise<unknown> {
-  checkForJson(req);
+  const wrongType = contentTypeError(req.headers);
+  if (wrongType) throw ApiError.invalid(wrongType);
   const buf = await readBody(req);
   try {
     return decodeGoJson(buf, type);

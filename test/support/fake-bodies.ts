@@ -1,8 +1,9 @@
 // How the fake engine reads request bodies: as Docker 20.10 does (CheckForJSON, Go's json.Decoder into the
 // endpoint's type, Go's texts), with the status the engine answers each failure with.
 import type { IncomingMessage } from 'node:http';
+import { contentTypeError } from '../../src/api/body.js';
 import { decodeGoJson, GoJsonError } from '../../src/docker/go-json.js';
-import type { GoType } from '../../src/docker/go-types.js';
+import { goBool, goSlice, goString, goStruct, type GoType } from '../../src/docker/go-types.js';
 
 export class FakeRefusal extends Error {
   constructor(
@@ -19,12 +20,10 @@ export async function rawBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** The engine's CheckForJSON. */
+/** The engine's CheckForJSON (the same check as Shoal's). */
 function checkForJson(req: IncomingMessage, size: number): void {
-  const ct = req.headers['content-type'] ?? '';
-  if (ct === '' && size === 0) return;
-  if (ct.split(';')[0]?.trim().toLowerCase() === 'application/json') return;
-  throw new FakeRefusal(400, `Content-Type specified (${ct}) must be 'application/json'`);
+  const wrong = contentTypeError({ ...req.headers, 'content-length': String(size) });
+  if (wrong) throw new FakeRefusal(400, wrong);
 }
 
 /**
@@ -77,4 +76,45 @@ export function checkPortBindings(
         throw new FakeRefusal(400, `invalid port specification: ${JSON.stringify(b.HostPort)}`);
     }
   }
+}
+
+/** types.ExecConfig, the fields the engine type-checks. */
+export const EXEC_CONFIG = goStruct(
+  'types.ExecConfig',
+  {
+    User: goString,
+    Privileged: goBool,
+    Tty: goBool,
+    AttachStdin: goBool,
+    AttachStderr: goBool,
+    AttachStdout: goBool,
+    Detach: goBool,
+    DetachKeys: goString,
+    Env: goSlice(goString),
+    WorkingDir: goString,
+    Cmd: goSlice(goString),
+  },
+  false,
+);
+
+const VALID_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+/** The engine's container-name check (create and rename word it differently). */
+export function checkName(name: string, rename: boolean): void {
+  if (rename && name === '') throw new FakeRefusal(400, 'Neither old nor new names may be empty');
+  if (name === '' || VALID_NAME.test(name)) return;
+  const text = `Invalid container name (${rename ? `/${name.replace(/^\//, '')}` : name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`;
+  throw new FakeRefusal(400, rename ? `Error when allocating new name: ${text}` : text);
+}
+
+/** The engine's reference checks before a pull: an empty reference fails as it does, then the format. */
+export function checkPullReference(from: string, tag: string): void {
+  if (from === '') throw new FakeRefusal(500, 'Get "http:": http: no Host in request URL');
+  if (/[A-Z]/.test(from))
+    throw new FakeRefusal(400, 'invalid reference format: repository name must be lowercase');
+  if (
+    !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(from)
+  )
+    throw new FakeRefusal(400, 'invalid reference format');
+  if (tag !== '' && !/^[\w][\w.-]{0,127}$/.test(tag)) throw new FakeRefusal(400, 'invalid tag format');
 }

@@ -7,7 +7,15 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { CONTAINER_CREATE, hasConfig, NETWORK_CREATE } from '../../src/docker/api-bodies.js';
 import type { StructType } from '../../src/docker/go-types.js';
-import { checkPortBindings, FakeRefusal, goBody, rawBody, strslice } from './fake-bodies.js';
+import {
+  checkName,
+  checkPortBindings,
+  checkPullReference,
+  EXEC_CONFIG,
+  FakeRefusal,
+  goBody,
+  strslice,
+} from './fake-bodies.js';
 import { FakeVolumes } from './fake-volumes.js';
 
 const EOF_BODY = 'got EOF while reading request body';
@@ -379,7 +387,10 @@ export class FakeEngine {
       }
       return this.json(res, 200, n);
     }
-    if (path === '/images/create' && method === 'POST') return this.pull(url, res);
+    if (path === '/images/create' && method === 'POST') {
+      checkPullReference(url.searchParams.get('fromImage') ?? '', url.searchParams.get('tag') ?? '');
+      return this.pull(url, res);
+    }
     if (path.startsWith('/volumes')) {
       const answer = await this.volumes.handle(method, path, url, req);
       if (answer?.[1] === undefined && answer) return void res.writeHead(answer[0]).end();
@@ -518,10 +529,7 @@ export class FakeEngine {
       (body['HostConfig'] as { PortBindings?: Record<string, { HostPort?: string }[]> } | null)?.PortBindings,
     );
     const name = url.searchParams.get('name') ?? '';
-    if (name && !/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name))
-      return this.json(res, 400, {
-        message: `Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,
-      });
+    checkName(name, false);
     if (name && [...this.containers.values()].some((c) => c.Name === `/${name}`)) {
       return this.json(res, 409, { message: `Conflict. The container name "/${name}" is already in use` });
     }
@@ -567,6 +575,7 @@ export class FakeEngine {
         return void res.writeHead(204).end();
       case 'rename': {
         const name = url.searchParams.get('name') ?? '';
+        checkName(name, true);
         c.Name = `/${name}`;
         this.emit('container', 'rename', c);
         return void res.writeHead(204).end();
@@ -588,7 +597,9 @@ export class FakeEngine {
         return;
       }
       case 'exec': {
-        await rawBody(req);
+        const body = (await goBody(req, EXEC_CONFIG, { status: 400, eof: EOF_BODY })) ?? {};
+        if (!Array.isArray(body['Cmd']) || body['Cmd'].length === 0)
+          return this.json(res, 400, { message: 'No exec command specified' });
         const id = hex(32);
         this.execs.set(id, { id, container: c.Id, running: false, exitCode: 0 });
         c.execs.push(id);

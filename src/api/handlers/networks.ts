@@ -62,7 +62,7 @@ export function list(deps: ApiDeps, ctx: RequestContext): void {
   const f = FilterArgs.parse(ctx.query.get('filters'));
   f.validate(NETWORK_FILTERS);
   for (const t of f.values('type'))
-    if (t !== 'custom' && t !== 'builtin') throw ApiError.invalid(`Invalid filter: 'type'='${t}'`);
+    if (t !== 'custom' && t !== 'builtin') throw ApiError.invalid(`invalid filter: 'type'='${t}'`);
   const out: Record<string, unknown>[] = [];
   for (const c of clusterNetworks(deps.pool).values()) {
     const view = clusterView(c);
