@@ -79,13 +79,6 @@ export const ENGINE_REFUSALS: Refusal[] = [
   {
     method: 'POST',
     path: VOL,
-    body: '{"Name":"dd","Driver":"nope"}',
-    status: 404,
-    message: 'create dd: error looking up volume plugin nope: plugin "nope" not found',
-  },
-  {
-    method: 'POST',
-    path: VOL,
     body: '{"Name":"ctv"}',
     contentType: 'text/plain',
     status: 400,
