@@ -36,7 +36,8 @@ export function contentTypeError(headers: IncomingHttpHeaders): string | undefin
   if (ct === '' && !chunked && Number(headers['content-length'] ?? '0') === 0) return undefined;
   const [media = '', ...params] = ct.split(';');
   if (params.length > 0 && params[params.length - 1]?.trim() === '') params.pop();
-  if (media.trim().toLowerCase() === 'application/json' && params.every((p) => PARAM.test(p))) return undefined;
+  if (media.trim().toLowerCase() === 'application/json' && params.every((p) => PARAM.test(p)))
+    return undefined;
   return `Content-Type specified (${ct}) must be 'application/json'`;
 }
 

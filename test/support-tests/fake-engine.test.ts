@@ -20,7 +20,7 @@ it.each(ENGINE_REFUSALS.map((r) => [`${r.method} ${r.path} ${(r.body ?? '').slic
       headers: r.body === undefined ? {} : { 'content-type': r.contentType ?? 'application/json' },
       body: r.body,
     });
-    expect({ status: res.status, body: (await res.json()) }).toEqual({
+    expect({ status: res.status, body: await res.json() }).toEqual({
       status: r.status,
       body: { message: r.message },
     });
