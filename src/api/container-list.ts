@@ -8,6 +8,7 @@ import type { ImageSummary } from '../engine/resource-lists.js';
 import { findContainer } from '../pool/lookup.js';
 import type { Pool } from '../pool/pool.js';
 import { ApiError, noSuchContainer } from '../errors.js';
+import { atoi, portRange, StrconvError } from '../docker/strconv.js';
 
 export const PS_FILTERS = [
   'ancestor',
@@ -44,19 +45,12 @@ export function parseListQuery(q: URLSearchParams): ListQuery {
     if (!STATES.includes(s)) throw ApiError.invalid(`Invalid filter 'status=${s}'`);
   }
   for (const h of filters.values('health')) {
-    if (!HEALTH.includes(h)) throw ApiError.invalid(`Invalid filter 'health=${h}'`);
+    if (!HEALTH.includes(h)) throw ApiError.invalid(`Unrecognised filter value for health: ${h}`);
   }
-  for (const e of filters.values('exited')) {
-    if (!/^-?\d+$/.test(e)) throw ApiError.invalid(`Invalid filter 'exited=${e}'`);
-  }
-  for (const key of ['is-task']) {
-    for (const v of filters.values(key)) {
-      if (v !== 'true' && v !== 'false') throw ApiError.invalid(`Invalid filter '${key}=${v}'`);
-    }
-  }
+  for (const e of filters.values('exited')) goInt(() => atoi(e));
+  filters.bool('is-task');
   const limitText = q.get('limit') ?? '';
-  const limit = limitText === '' ? -1 : Number(limitText);
-  if (!Number.isInteger(limit)) throw ApiError.invalid(`invalid limit: ${JSON.stringify(limitText)}`);
+  const limit = limitText === '' ? -1 : goInt(() => atoi(limitText));
   return {
     all: boolValue(q.get('all')) || filters.has('status'),
     limit,
@@ -83,14 +77,23 @@ function resolveBound(pool: Pool, ref: string | undefined): number | undefined {
   return createdOf(found.container);
 }
 
+/** A Go number parse; its error (`strconv.Atoi: parsing "x": invalid syntax`) as a 400. */
+function goInt<T>(parse: () => T, prefix = ''): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof StrconvError) throw ApiError.invalid(`${prefix}${err.message}`);
+    throw err;
+  }
+}
+
 /** The engine's port set for publish/expose filters: "80", "80/udp", "8000-8080/tcp" → "80/tcp", … */
-function portSet(values: string[]): Set<string> {
+function portSet(key: string, values: string[]): Set<string> {
   const out = new Set<string>();
   for (const v of values) {
-    const [range = '', proto = 'tcp'] = v.split('/');
-    const [a, b] = range.split('-').map(Number);
-    if (a === undefined || Number.isNaN(a)) throw ApiError.invalid(`Invalid filter value: ${v}`);
-    for (let p = a; p <= (b ?? a) && p - a < 65536; p++) out.add(`${p}/${proto}`);
+    if (v.includes(':')) throw ApiError.invalid(`filter for '${key}' should not contain ':': ${v}`);
+    const { start, end, proto } = goInt(() => portRange(v), `error while looking up for ${key} ${v}: `);
+    for (let p = start; p <= end; p++) out.add(`${p}/${proto}`);
   }
   return out;
 }
@@ -118,8 +121,8 @@ class Matcher {
   private readonly ancestors = new Map<Engine, Set<string>>();
 
   constructor(private readonly q: ListQuery) {
-    this.publish = portSet(q.filters.values('publish'));
-    this.expose = portSet(q.filters.values('expose'));
+    this.publish = portSet('publish', q.filters.values('publish'));
+    this.expose = portSet('expose', q.filters.values('expose'));
   }
 
   matches(engine: Engine, c: CachedContainer): boolean {
@@ -132,10 +135,11 @@ class Matcher {
       return false;
     if (!f.match('id', c.id)) return false;
     if (f.has('node') && !f.match('node', engine.name) && !f.exactMatch('node', engine.id)) return false;
-    if (f.has('is-task')) {
+    const wantTask = f.bool('is-task');
+    if (wantTask !== undefined) {
       const isTask =
         s.Labels !== null && ('com.docker.swarm.task' in s.Labels || 'com.docker.swarm.task.id' in s.Labels);
-      if (f.exactMatch('is-task', 'true') !== isTask) return false;
+      if (wantTask !== isTask) return false;
     }
     if (!f.exactMatch('status', c.state)) return false;
     if (!f.exactMatch('health', state.Health?.Status ?? 'none')) return false;

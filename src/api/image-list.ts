@@ -1,6 +1,6 @@
 // GET /images/json across the pool: one entry per image ID (tags and digests merged), Docker's filters
 // and `node`, newest first.
-import { FilterArgs, boolValue } from '../docker/filters.js';
+import { FilterArgs, boolValue, invalidFilter } from '../docker/filters.js';
 import { familiar, matchesImage } from '../docker/image-ref.js';
 import { goRegExp } from '../docker/go-regexp.js';
 import type { Engine } from '../engine/engine.js';
@@ -39,10 +39,10 @@ function createdOfRef(engines: readonly Engine[], ref: string): number {
 export function listImages(engines: readonly Engine[], q: URLSearchParams): ImageSummary[] {
   const f = FilterArgs.parse(q.get('filters'));
   f.validate(IMAGE_FILTERS);
-  for (const d of f.values('dangling')) {
-    if (!['true', 'false', '1', '0'].includes(d.toLowerCase()))
-      throw ApiError.invalid(`Invalid filter 'dangling=${d}'`);
-  }
+  // As the engine: exactly "true" or "false".
+  const dangling = !f.has('dangling') ? undefined : f.exactMatch('dangling', 'true') || undefined;
+  if (f.has('dangling') && !dangling && !f.values('dangling').includes('false'))
+    throw invalidFilter('dangling', f.values('dangling'));
   const all = boolValue(q.get('all'));
   const before = f.values('before')[0];
   const since = f.values('since')[0];
@@ -55,7 +55,7 @@ export function listImages(engines: readonly Engine[], q: URLSearchParams): Imag
     for (const img of e.lists.images) {
       const tags = tagsOf(img);
       if (!all && tags.length === 0 && parents.has(img.Id)) continue;
-      if (f.has('dangling') && boolValue(f.values('dangling')[0]) !== (tags.length === 0)) continue;
+      if (f.has('dangling') && (dangling ?? false) !== (tags.length === 0)) continue;
       if (!f.matchKVList('label', img.Labels ?? {})) continue;
       let shown = img;
       if (f.has('reference')) {

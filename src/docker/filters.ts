@@ -1,5 +1,7 @@
 // Docker's `filters` query parameter: both encodings (map of sets, legacy map of lists) and its match rules.
 import { ApiError } from '../errors.js';
+import { FILTERS, LEGACY_FILTERS } from './api-bodies.js';
+import { GoJsonError, unmarshalGoJson } from './go-json.js';
 import { goRegExp } from './go-regexp.js';
 
 /** A parsed `filters` argument: field → set of values, with Docker's matching semantics. */
@@ -10,33 +12,28 @@ export class FilterArgs {
     this.fields = fields ?? new Map<string, Set<string>>();
   }
 
-  /** Parses the JSON text of a `filters` query parameter (either encoding); empty text is no filter. */
+  /**
+   * Parses the JSON text of a `filters` query parameter as the engine does (a map of sets, else the legacy
+   * map of lists; Go's text when neither); empty text is no filter.
+   */
   static parse(text: string | undefined | null): FilterArgs {
     if (text === undefined || text === null || text === '') return new FilterArgs();
     let raw: unknown;
     try {
-      raw = JSON.parse(text);
-    } catch {
-      throw ApiError.invalid(`Invalid filter: invalid JSON ${JSON.stringify(text)}`);
-    }
-    if (raw === null) return new FilterArgs();
-    if (typeof raw !== 'object' || Array.isArray(raw)) throw ApiError.invalid('Invalid filter');
-    const fields = new Map<string, Set<string>>();
-    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-      const set = new Set<string>();
-      if (Array.isArray(value)) {
-        for (const v of value) {
-          if (typeof v !== 'string') throw ApiError.invalid(`Invalid filter '${key}'`);
-          set.add(v);
-        }
-      } else if (value !== null && typeof value === 'object') {
-        for (const [v, on] of Object.entries(value as Record<string, unknown>)) {
-          if (typeof on !== 'boolean') throw ApiError.invalid(`Invalid filter '${key}'`);
-          if (on) set.add(v);
-        }
-      } else if (value !== null) {
-        throw ApiError.invalid(`Invalid filter '${key}'`);
+      raw = unmarshalGoJson(text, FILTERS);
+    } catch (err) {
+      if (!(err instanceof GoJsonError)) throw err;
+      try {
+        raw = unmarshalGoJson(text, LEGACY_FILTERS);
+      } catch {
+        throw ApiError.invalid(err.message);
       }
+    }
+    const fields = new Map<string, Set<string>>();
+    for (const [key, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+      const set = new Set<string>();
+      if (Array.isArray(value)) for (const v of value as string[]) set.add(v);
+      else for (const [v, on] of Object.entries((value ?? {}) as Record<string, boolean>)) if (on) set.add(v);
       fields.set(key, set);
     }
     return new FilterArgs(fields);
@@ -67,6 +64,18 @@ export class FilterArgs {
     for (const key of this.fields.keys()) {
       if (!accepted.includes(key)) throw ApiError.invalid(`Invalid filter '${key}'`);
     }
+  }
+
+  /**
+   * The engine's GetBoolOrDefault: undefined when absent; "1"/"true" or "0"/"false" exactly, anything else
+   * (or both) is an invalid filter.
+   */
+  bool(field: string): boolean | undefined {
+    const set = this.fields.get(field);
+    if (!set) return undefined;
+    const isTrue = set.has('1') || set.has('true');
+    if (set.size === 0 || isTrue === (set.has('0') || set.has('false'))) throw invalidFilter(field, set);
+    return isTrue;
   }
 
   /** True when the field is absent or one value equals the source exactly. */
@@ -118,4 +127,10 @@ export function boolValue(v: string | null | undefined): boolean {
   if (v === null || v === undefined) return false;
   const s = v.trim().toLowerCase();
   return !(s === '' || s === '0' || s === 'no' || s === 'false' || s === 'none');
+}
+
+/** The engine's invalidFilter text: `Invalid filter 'key=[a b]'` (Go prints the values as a list). */
+export function invalidFilter(field: string, values?: Iterable<string>): ApiError {
+  const list = values ? [...values] : [];
+  return ApiError.invalid(`Invalid filter '${field}${list.length > 0 ? `=[${list.join(' ')}]` : ''}'`);
 }

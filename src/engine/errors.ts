@@ -56,6 +56,8 @@ export function engineErrorKind(status: number, message: string): EngineErrorKin
 export class EngineHttpError extends Error {
   override name = 'EngineHttpError';
   readonly kind: EngineErrorKind;
+  /** Reported inside a progress stream the engine had begun with a 200, not as an error status. */
+  inStream = false;
 
   constructor(
     readonly status: number,
@@ -70,7 +72,13 @@ export class EngineHttpError extends Error {
   /** An error the engine reported inside a progress stream (a pull): 404 when the image does not exist. */
   static fromStream(message: string): EngineHttpError {
     const status = engineErrorKind(404, message) === 'noSuchImage' ? 404 : 500;
-    return new EngineHttpError(status, Buffer.from(JSON.stringify({ message }) + '\n'), 'application/json');
+    const err = new EngineHttpError(
+      status,
+      Buffer.from(JSON.stringify({ message }) + '\n'),
+      'application/json',
+    );
+    err.inStream = true;
+    return err;
   }
 }
 

@@ -1,5 +1,8 @@
 // Placing a build: `--build-arg constraint:…`, `affinity:…` and `whitelist:…` steer it (and are not passed
 // on to the build); `--memory` and `--cpu-shares` count as for a container. The slot is held while it builds.
+import { BUILD_ARGS } from '../docker/api-bodies.js';
+import { GoJsonError, unmarshalGoJson } from '../docker/go-json.js';
+import { int64OrZero } from '../docker/strconv.js';
 import { ApiError } from '../errors.js';
 import { placementRequest } from '../scheduler/request.js';
 import { swarmConfigOf } from './create-container.js';
@@ -15,15 +18,14 @@ export function splitBuildArgs(raw: string | null): {
   if (!raw) return { env: [], buildArgs: {} };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw ApiError.invalid(`invalid buildargs: ${JSON.stringify(raw)}`);
+    parsed = unmarshalGoJson(raw, BUILD_ARGS);
+  } catch (err) {
+    if (err instanceof GoJsonError) throw ApiError.invalid(`error reading build args: ${err.message}`);
+    throw err;
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw ApiError.invalid('invalid buildargs: expected an object');
   const env: string[] = [];
   const buildArgs: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(parsed as Record<string, string | null>)) {
+  for (const [k, v] of Object.entries((parsed ?? {}) as Record<string, string | null>)) {
     // `--build-arg constraint:node==x` arrives as key "constraint:node", value "=x".
     if (SWARM_KEYS.test(k)) env.push(v === null ? k : `${k}=${v}`);
     else buildArgs[k] = v;
@@ -42,8 +44,8 @@ export function placeBuild(placer: Placer, query: URLSearchParams): BuildPlaceme
   const body: Record<string, unknown> = {
     Env: env,
     HostConfig: {
-      Memory: Number(query.get('memory') ?? 0) || 0,
-      CpuShares: Number(query.get('cpushares') ?? 0) || 0,
+      Memory: int64OrZero(query.get('memory')),
+      CpuShares: int64OrZero(query.get('cpushares')),
     },
   };
   const swarm = swarmConfigOf(body, () => '');

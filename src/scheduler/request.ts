@@ -1,4 +1,7 @@
-// From a container-create body to a PlacementRequest: only the fields placement uses, type-checked.
+// From a container-create body to a PlacementRequest: only the fields placement uses, type-checked against
+// the engine's Go types (src/docker/api-bodies.ts), with the engine's texts.
+import { CONTAINER_CREATE } from '../docker/api-bodies.js';
+import { goValueError } from '../docker/go-types.js';
 import { hostPortsOf, type HostPortBinding } from './ports.js';
 import { dependenciesOf } from './filters/dependency.js';
 import { memoryOf, requestedCpus } from './resources.js';
@@ -13,88 +16,46 @@ export class PlacementRequestError extends Error {
   readonly kind = 'invalid' as const;
 }
 
-function typeError(field: string, want: string, value: unknown): PlacementRequestError {
-  const got = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
-  return new PlacementRequestError(
-    `json: cannot unmarshal ${got} into Go struct field ${field} of type ${want}`,
-  );
-}
-
-function optObject(parent: Json, key: string, field: string): Json | undefined {
-  const v = parent[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) throw typeError(field, 'object', v);
-  return v as Json;
-}
-
-function optString(parent: Json, key: string, field: string): string {
-  const v = parent[key];
-  if (v === undefined || v === null) return '';
-  if (typeof v !== 'string') throw typeError(field, 'string', v);
-  return v;
-}
-
-function optNumber(parent: Json, key: string, field: string): number {
-  const v = parent[key];
-  if (v === undefined || v === null) return 0;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw typeError(field, 'int64', v);
-  return v;
-}
-
-function stringMap(v: Json | undefined, field: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v ?? {})) {
-    if (typeof val !== 'string') throw typeError(`${field}`, 'map[string]string', val);
-    out[k] = val;
-  }
-  return out;
-}
-
 const NO_SWARM = { constraints: [], affinities: [], whitelists: [] };
 
-/** Checks the body's shape where Shoal reads it; the engine checks the rest. */
+/** The create body's fields placement reads, once the body has CONTAINER_CREATE's types. */
+interface CreateFields {
+  Image?: string | null;
+  Labels?: Record<string, string> | null;
+  ExposedPorts?: Record<string, unknown> | null;
+  Memory?: number | null;
+  CpuShares?: number | null;
+  HostConfig?: {
+    NetworkMode?: string | null;
+    PortBindings?: Record<string, HostPortBinding[] | null> | null;
+    Memory?: number | null;
+    MemoryReservation?: number | null;
+    NanoCpus?: number | null;
+    CpuShares?: number | null;
+  } | null;
+}
+
+/** Checks the body's types (the engine's Go types and texts) where Shoal reads it; the engine checks the rest. */
 export function placementRequest(
   name: string,
-  body: Json,
+  raw: Json,
   swarm: Pick<SwarmConfig, 'constraints' | 'affinities' | 'whitelists'> = NO_SWARM,
 ): PlacementRequest {
-  const image = optString(body, 'Image', 'Config.Image');
-  const env = body['Env'];
-  if (env !== undefined && env !== null) {
-    if (!Array.isArray(env) || env.some((e) => typeof e !== 'string'))
-      throw typeError('Config.Env', '[]string', env);
-  }
-  const labels = stringMap(optObject(body, 'Labels', 'Config.Labels'), 'Config.Labels');
-  const hc = optObject(body, 'HostConfig', 'ContainerConfigWrapper.HostConfig') ?? {};
-  const networkMode = optString(hc, 'NetworkMode', 'HostConfig.NetworkMode') || 'default';
-  const bindings = optObject(hc, 'PortBindings', 'HostConfig.PortBindings');
-  for (const [port, list] of Object.entries(bindings ?? {})) {
-    if (list !== null && !Array.isArray(list))
-      throw typeError(`HostConfig.PortBindings`, `[]PortBinding`, list);
-    for (const b of (list as unknown[] | null) ?? []) {
-      if (b === null || typeof b !== 'object')
-        throw typeError(`HostConfig.PortBindings[${port}]`, 'PortBinding', b);
-    }
-  }
-  const exposed = optObject(body, 'ExposedPorts', 'Config.ExposedPorts');
-  const memory = memoryOf({
-    Memory: optNumber(hc, 'Memory', 'HostConfig.Memory') || optNumber(body, 'Memory', 'Config.Memory'),
-    MemoryReservation: optNumber(hc, 'MemoryReservation', 'HostConfig.MemoryReservation'),
-  });
-  const cpus = requestedCpus({
-    NanoCpus: optNumber(hc, 'NanoCpus', 'HostConfig.NanoCpus'),
-    CpuShares:
-      optNumber(hc, 'CpuShares', 'HostConfig.CpuShares') || optNumber(body, 'CpuShares', 'Config.CpuShares'),
-  });
+  const wrong = goValueError(raw, CONTAINER_CREATE);
+  if (wrong) throw new PlacementRequestError(wrong);
+  const body = raw as CreateFields;
+  const hc = body.HostConfig ?? {};
+  const networkMode = hc.NetworkMode || 'default';
+  const bindings = hc.PortBindings ?? undefined;
   return {
     name,
-    image,
-    labels,
+    image: body.Image ?? '',
+    labels: body.Labels ?? {},
     networkMode,
-    hostPorts: hostPortsOf(bindings as Record<string, HostPortBinding[] | null> | undefined),
-    exposedPorts: networkMode === 'host' ? Object.keys(exposed ?? {}) : [],
-    memory,
-    cpus,
+    hostPorts: hostPortsOf(bindings),
+    exposedPorts: networkMode === 'host' ? Object.keys(body.ExposedPorts ?? {}) : [],
+    memory: memoryOf({ Memory: hc.Memory || body.Memory || 0, MemoryReservation: hc.MemoryReservation ?? 0 }),
+    cpus: requestedCpus({ NanoCpus: hc.NanoCpus ?? 0, CpuShares: hc.CpuShares || body.CpuShares || 0 }),
     constraints: swarm.constraints,
     affinities: swarm.affinities,
     whitelists: swarm.whitelists,

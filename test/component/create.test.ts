@@ -108,16 +108,17 @@ it('does not reserve for stopped containers by default; swarm.reservestopped=tru
   expect(await reserved(['--cluster-opt', 'swarm.reservestopped=true'])).toBe('512 MiB / 2.1 GiB');
 });
 
+// The engine's own texts (Docker 20.10 decodes into ContainerConfigWrapper); it answers 500, Shoal 400.
 it("answers a create body of the wrong shape with 400 and Go's unmarshal text", async () => {
   c = await fakeCluster([{}]);
   const r = await call<{ message: string }>(c.base, 'POST', '/containers/create?name=bad', { Image: 5 });
   expect(r).toMatchObject({
     status: 400,
-    body: { message: 'json: cannot unmarshal number into Go struct field Config.Image of type string' },
+    body: { message: 'json: cannot unmarshal number into Go struct field ContainerConfigWrapper.Image of type string' },
   });
   const env = await call<{ message: string }>(c.base, 'POST', '/containers/create', { Image: 'x', Env: 'a' });
   expect(env.status).toBe(400);
   expect(env.body.message).toBe(
-    'json: cannot unmarshal string into Go struct field Config.Env of type []string',
+    'json: cannot unmarshal string into Go struct field ContainerConfigWrapper.Env of type []string',
   );
 });

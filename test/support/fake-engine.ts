@@ -5,6 +5,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { CONTAINER_CREATE, hasConfig, NETWORK_CREATE } from '../../src/docker/api-bodies.js';
+import type { StructType } from '../../src/docker/go-types.js';
+import {
+  checkName,
+  checkPortBindings,
+  checkPullReference,
+  EXEC_CONFIG,
+  FakeRefusal,
+  goBody,
+  strslice,
+} from './fake-bodies.js';
+import { FakeVolumes } from './fake-volumes.js';
+
+const EOF_BODY = 'got EOF while reading request body';
 
 export interface FakeContainer {
   Id: string;
@@ -90,6 +104,7 @@ export class FakeEngine {
   /** Network creates fail with a 500 (a clash on this engine). */
   failNetworkCreate = false;
   readonly networks = new Map<string, Record<string, unknown>>();
+  readonly volumes = new FakeVolumes();
 
   constructor(readonly opts: FakeEngineOptions) {
     this.id = opts.id ?? `${hex(2).toUpperCase()}:${hex(2).toUpperCase()}:FAKE`;
@@ -101,7 +116,14 @@ export class FakeEngine {
   }
 
   async start(port = this.port): Promise<void> {
-    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      // Like the engine, a request it cannot take is answered with an error, never a crash.
+      this.handle(req, res).catch((err: unknown) => {
+        if (res.headersSent) return void res.destroy();
+        if (err instanceof FakeRefusal) return this.json(res, err.status, { message: err.message });
+        this.json(res, 500, { message: `fake engine: ${String(err)}` });
+      });
+    };
     const tls = this.opts.tls;
     const verify = tls?.ca !== undefined;
     const server: Server = tls
@@ -154,7 +176,7 @@ export class FakeEngine {
       Cmd: (body['Cmd'] as string[] | undefined) ?? ['sh'],
       Labels: (body['Labels'] as Record<string, string> | undefined) ?? {},
       Created: new Date().toISOString(),
-      HostConfig: (body['HostConfig'] as Record<string, unknown> | undefined) ?? {},
+      HostConfig: knownHostConfig(body['HostConfig']),
       ExposedPorts: (body['ExposedPorts'] as Record<string, unknown> | undefined) ?? {},
       Tty: body['Tty'] === true,
       State: {
@@ -300,13 +322,6 @@ export class FakeEngine {
     return this.opts.apiVersion ?? '1.41';
   }
 
-  private async body(req: IncomingMessage): Promise<Record<string, unknown>> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname.replace(/^\/v\d+\.\d+/, '');
@@ -358,14 +373,7 @@ export class FakeEngine {
         this.images.map((i) => ({ ...i, RepoDigests: [], Created: 0, Size: 1 })),
       );
     if (path === '/networks') return this.json(res, 200, [...this.networks.values()]);
-    if (path === '/networks/create' && method === 'POST') {
-      const body = await this.body(req);
-      if (this.failNetworkCreate)
-        return this.json(res, 500, { message: 'fake engine: network create failed' });
-      const id = hex(32);
-      this.networks.set(id, { ...body, Id: id, Scope: 'local', Containers: {} });
-      return this.json(res, 201, { Id: id, Warning: '' });
-    }
+    if (path === '/networks/create' && method === 'POST') return this.createNetwork(req, res);
     if (path === '/networks/prune' && method === 'POST') {
       // The fake tracks no endpoints: every network it has is unused.
       const deleted = [...this.networks.values()].map((n) => String(n['Name']));
@@ -381,8 +389,15 @@ export class FakeEngine {
       }
       return this.json(res, 200, n);
     }
-    if (path === '/images/create' && method === 'POST') return this.pull(url, res);
-    if (path === '/volumes') return this.json(res, 200, { Volumes: [], Warnings: null });
+    if (path === '/images/create' && method === 'POST') {
+      checkPullReference(url.searchParams.get('fromImage') ?? '', url.searchParams.get('tag') ?? '');
+      return this.pull(url, res);
+    }
+    if (path.startsWith('/volumes')) {
+      const answer = await this.volumes.handle(method, path, url, req);
+      if (answer?.[1] === undefined && answer) return void res.writeHead(answer[0]).end();
+      if (answer) return this.json(res, answer[0], answer[1]);
+    }
     if (path === '/containers/json') return this.list(url, res);
     if ((r = m(/^\/images\/(.+)\/json$/))) {
       const img = this.findImage(decodeURIComponent(r[1] ?? ''));
@@ -493,15 +508,40 @@ export class FakeEngine {
     this.json(res, 200, out);
   }
 
+  private async createNetwork(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = (await goBody(req, NETWORK_CREATE, { status: 400, eof: EOF_BODY })) ?? {};
+    const name = typeof body['Name'] === 'string' ? body['Name'] : '';
+    if (name === '') return this.json(res, 500, { message: 'invalid name: ' });
+    if (['bridge', 'host', 'none'].includes(name))
+      return this.json(res, 403, { message: `operation is not permitted on predefined ${name} network ` });
+    if (body['CheckDuplicate'] === true && [...this.networks.values()].some((n) => n['Name'] === name))
+      return this.json(res, 409, { message: `network with name ${name} already exists` });
+    if (this.failNetworkCreate) return this.json(res, 500, { message: 'fake engine: network create failed' });
+    const id = hex(32);
+    // Only the fields the engine knows: it decodes into a Go struct.
+    const known = Object.fromEntries(
+      Object.entries(body).filter(([k]) => Object.hasOwn(NETWORK_CREATE.fields, k)),
+    );
+    this.networks.set(id, { ...known, Name: name, Id: id, Scope: 'local', Containers: {} });
+    return this.json(res, 201, { Id: id, Warning: '' });
+  }
+
   private async create(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await this.body(req);
+    const body = await goBody(req, CONTAINER_CREATE, { status: 500, eof: 'EOF' });
+    if (!body || !hasConfig(body))
+      return this.json(res, 400, { message: 'Config cannot be empty in order to create a container' });
+    const cmd = strslice(body['Cmd'], 'Cmd');
+    checkPortBindings(
+      (body['HostConfig'] as { PortBindings?: Record<string, { HostPort?: string }[]> } | null)?.PortBindings,
+    );
     const name = url.searchParams.get('name') ?? '';
+    checkName(name, false);
     if (name && [...this.containers.values()].some((c) => c.Name === `/${name}`)) {
       return this.json(res, 409, { message: `Conflict. The container name "/${name}" is already in use` });
     }
     if (!this.findImage(typeof body['Image'] === 'string' ? body['Image'] : ''))
       return this.json(res, 404, { message: `No such image: ${String(body['Image'])}` });
-    const c = this.newContainer(name, body);
+    const c = this.newContainer(name, { ...body, Cmd: cmd });
     this.containers.set(c.Id, c);
     this.emit('container', 'create', c);
     this.json(res, 201, { Id: c.Id, Warnings: [] });
@@ -541,6 +581,7 @@ export class FakeEngine {
         return void res.writeHead(204).end();
       case 'rename': {
         const name = url.searchParams.get('name') ?? '';
+        checkName(name, true);
         c.Name = `/${name}`;
         this.emit('container', 'rename', c);
         return void res.writeHead(204).end();
@@ -562,7 +603,9 @@ export class FakeEngine {
         return;
       }
       case 'exec': {
-        await this.body(req);
+        const body = (await goBody(req, EXEC_CONFIG, { status: 400, eof: EOF_BODY })) ?? {};
+        if (!Array.isArray(body['Cmd']) || body['Cmd'].length === 0)
+          return this.json(res, 400, { message: 'No exec command specified' });
         const id = hex(32);
         this.execs.set(id, { id, container: c.Id, running: false, exitCode: 0 });
         c.execs.push(id);
@@ -623,6 +666,21 @@ export class FakeEngine {
     }
     socket.on('error', () => undefined);
   }
+}
+
+/** The HostConfig fields the fake keeps (the engine keeps those its Go struct has, never unknown ones). */
+const HOST_CONFIG_KEPT = new Set([
+  ...Object.keys((CONTAINER_CREATE.fields['HostConfig'] as StructType).fields),
+  'RestartPolicy',
+  'Binds',
+  'AutoRemove',
+  'Init',
+  'Privileged',
+]);
+
+function knownHostConfig(hc: unknown): Record<string, unknown> {
+  const entries = Object.entries((hc ?? {}) as Record<string, unknown>);
+  return Object.fromEntries(entries.filter(([k]) => HOST_CONFIG_KEPT.has(k)));
 }
 
 /** Docker's stdcopy framing: [stream, 0, 0, 0, size BE] + payload. */

@@ -1,4 +1,5 @@
 // Container endpoints that need the cluster view: list, create (scheduled), inspect, rename, remove, prune.
+import { CONTAINER_CREATE, hasConfig } from '../../docker/api-bodies.js';
 import { boolValue } from '../../docker/filters.js';
 import type { Engine } from '../../engine/engine.js';
 import type { ContainerSummary } from '../../engine/types.js';
@@ -6,7 +7,7 @@ import { ApiError } from '../../errors.js';
 import { nameOwner } from '../../pool/lookup.js';
 import { pendingName } from '../../scheduler/request.js';
 import { createContainer } from '../../placement/create-container.js';
-import { readJsonObject } from '../body.js';
+import { readGoBody } from '../body.js';
 import { listContainers, parseListQuery } from '../container-list.js';
 import { param, type RequestContext } from '../context.js';
 import type { ApiDeps } from '../deps.js';
@@ -65,8 +66,9 @@ async function addSizes(rows: ReturnType<typeof listContainers>): Promise<void> 
 
 export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> {
   const name = (ctx.query.get('name') ?? '').replace(/^\//, '');
-  const body = await readJsonObject(ctx.req);
-  if (!body) throw ApiError.invalid('config cannot be empty in order to create a container');
+  const body = (await readGoBody(ctx.req, CONTAINER_CREATE, 'EOF')) as Record<string, unknown> | null;
+  if (!body || !hasConfig(body))
+    throw ApiError.invalid('Config cannot be empty in order to create a container');
   if (name !== '' && !VALID_NAME.test(name)) {
     throw ApiError.invalid(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }

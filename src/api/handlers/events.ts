@@ -1,5 +1,6 @@
 // GET /events: the merged stream of every engine plus Shoal's own events, with since, until and filters.
 import { FilterArgs } from '../../docker/filters.js';
+import { parseTimestamp, StrconvError } from '../../docker/strconv.js';
 import type { DockerEvent } from '../../engine/types.js';
 import { ApiError } from '../../errors.js';
 import { EVENT_FILTERS } from '../../events/event-filter.js';
@@ -11,19 +12,19 @@ import { baseHeaders } from '../respond.js';
 /** A subscriber that falls this far behind is cut off rather than buffered without bound. */
 const MAX_BACKLOG_BYTES = 16 * 1024 * 1024;
 
-/** Docker's `seconds[.nanoseconds]` timestamps, in nanoseconds. */
-export function parseEventTime(text: string | null, name: string): number | undefined {
-  if (text === null || text === '') return undefined;
-  const m = /^(-?\d+)(?:\.(\d{1,9}))?$/.exec(text.trim());
-  if (!m) throw ApiError.invalid(`invalid value for ${name}: ${JSON.stringify(text)}`);
-  const sec = Number(m[1]);
-  const nanos = Number((m[2] ?? '').padEnd(9, '0') || '0');
-  return sec * 1e9 + nanos;
+/** The engine's `seconds[.fraction]` timestamps, in nanoseconds; a malformed one is a 400 with Go's text. */
+export function parseEventTime(text: string | null): number | undefined {
+  try {
+    return parseTimestamp(text);
+  } catch (err) {
+    if (err instanceof StrconvError) throw ApiError.invalid(err.message);
+    throw err;
+  }
 }
 
 export function events(deps: ApiDeps, ctx: RequestContext): void {
-  const since = parseEventTime(ctx.query.get('since'), 'since');
-  const until = parseEventTime(ctx.query.get('until'), 'until');
+  const since = parseEventTime(ctx.query.get('since'));
+  const until = parseEventTime(ctx.query.get('until'));
   const filters = FilterArgs.parse(ctx.query.get('filters'));
   filters.validate(EVENT_FILTERS);
   if (until !== undefined && since !== undefined && until < since) {

@@ -2,10 +2,11 @@
 // streamed as JSON lines tagged with the node; a final error line says which engines failed.
 import type { Engine } from '../../engine/engine.js';
 import { describe } from '../../engine/connection-errors.js';
+import { EngineHttpError } from '../../engine/errors.js';
 import { ApiError } from '../../errors.js';
 import type { RequestContext } from '../context.js';
 import type { ApiDeps } from '../deps.js';
-import { jsonLines } from '../json-lines.js';
+import { jsonLines, type JsonLines } from '../json-lines.js';
 import { spool } from '../upload.js';
 
 type Write = (obj: unknown) => void;
@@ -32,35 +33,50 @@ function relayLine(engine: Engine, write: Write, prefix: string) {
   };
 }
 
-function finish(ctx: RequestContext, write: Write, failures: string[]): void {
+function finish(lines: JsonLines, failures: string[]): void {
   if (failures.length > 0) {
     const message = failures.join('; ');
-    write({ errorDetail: { message }, error: message });
+    lines.write({ errorDetail: { message }, error: message });
   }
-  ctx.res.end();
+  lines.end();
 }
 
-/** One call per engine, all at once, relaying progress; each failure becomes a line and the final error. */
+/** An engine refused the request outright (an error status before any progress), as it does a bad query. */
+function refusedOutright(err: unknown): err is EngineHttpError {
+  return err instanceof EngineHttpError && !err.inStream;
+}
+
+/**
+ * One call per engine, all at once, relaying progress; each failure becomes a line and the final error.
+ * When every engine refused outright and nothing was sent yet, the client gets that refusal (status and
+ * body) as from one engine.
+ */
 async function onEvery(
   ctx: RequestContext,
   engines: readonly Engine[],
   prefix: string,
   call: (engine: Engine, progress: (obj: Record<string, unknown>) => void) => Promise<void>,
 ): Promise<void> {
-  const write = jsonLines(ctx.res);
-  const failures: string[] = [];
+  const lines = jsonLines(ctx.res);
+  const write = (obj: unknown) => lines.write(obj);
+  const failed: { engine: Engine; err: unknown }[] = [];
   await Promise.all(
     engines.map(async (engine) => {
       try {
         await call(engine, relayLine(engine, write, prefix));
       } catch (err) {
-        const message = describe(err).trim();
-        failures.push(`${engine.name}: ${message}`);
-        write({ id: engine.name, status: `${prefix}${message}` });
+        failed.push({ engine, err });
       }
     }),
   );
-  finish(ctx, write, failures);
+  if (!lines.started && failed.length === engines.length && failed.every((f) => refusedOutright(f.err)))
+    throw failed[0]?.err;
+  const failures = failed.map(({ engine, err }) => {
+    const message = describe(err).trim();
+    write({ id: engine.name, status: `${prefix}${message}` });
+    return `${engine.name}: ${message}`;
+  });
+  finish(lines, failures);
 }
 
 /** POST /images/create?fromImage=…: pull on every healthy engine in parallel, with the client's auth. */
@@ -99,8 +115,10 @@ async function importImage(deps: ApiDeps, ctx: RequestContext): Promise<void> {
   const [first, ...others] = healthyOrThrow(deps);
   if (!first) throw ApiError.unavailable('No healthy node available in the cluster');
   const source = ctx.query.get('fromSrc') === '-' ? await spool(ctx.req) : undefined;
-  const write = jsonLines(ctx.res);
+  const lines = jsonLines(ctx.res);
+  const write = (obj: unknown) => lines.write(obj);
   const failures: string[] = [];
+  let refused: EngineHttpError | undefined;
   try {
     const progress = (obj: Record<string, unknown>) => {
       if (typeof obj['status'] === 'string') write({ ...obj, id: first.name });
@@ -111,6 +129,8 @@ async function importImage(deps: ApiDeps, ctx: RequestContext): Promise<void> {
         progress,
       })
       .catch((err: unknown) => {
+        // Refused outright (a bad source or query): the client gets the engine's answer as it is.
+        if (refusedOutright(err) && !lines.started) throw (refused = err);
         failures.push(`${first.name}: ${describe(err)}`);
         return undefined;
       });
@@ -123,7 +143,7 @@ async function importImage(deps: ApiDeps, ctx: RequestContext): Promise<void> {
     write({ status: imageId });
   } finally {
     await source?.dispose();
-    finish(ctx, write, failures);
+    if (!refused) finish(lines, failures);
   }
 }
 

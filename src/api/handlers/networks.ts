@@ -1,6 +1,8 @@
 // Network endpoints: cluster networks (one name, a part on every engine) and each engine's own networks
 // (built-ins and `<node>/<name>` ones, listed as `<node>/<name>`).
+import { NETWORK_CONNECT, NETWORK_CREATE, NETWORK_DISCONNECT } from '../../docker/api-bodies.js';
 import { FilterArgs } from '../../docker/filters.js';
+import { stringifyJson } from '../../docker/json-text.js';
 import type { Engine } from '../../engine/engine.js';
 import type { NetworkSummary } from '../../engine/resource-lists.js';
 import { ApiError } from '../../errors.js';
@@ -13,7 +15,7 @@ import {
 import { createClusterNetwork } from '../../networks/create.js';
 import { forgetPruned, removeClusterNetwork } from '../../networks/remove.js';
 import type { NetworkSpec } from '../../networks/spec.js';
-import { readJsonObject } from '../body.js';
+import { EOF_BODY, readGoBody } from '../body.js';
 import { param, type RequestContext } from '../context.js';
 import type { ApiDeps } from '../deps.js';
 import { exchange, forward, sendExchange } from '../proxy.js';
@@ -60,7 +62,7 @@ export function list(deps: ApiDeps, ctx: RequestContext): void {
   const f = FilterArgs.parse(ctx.query.get('filters'));
   f.validate(NETWORK_FILTERS);
   for (const t of f.values('type'))
-    if (t !== 'custom' && t !== 'builtin') throw ApiError.invalid(`Invalid filter: 'type'='${t}'`);
+    if (t !== 'custom' && t !== 'builtin') throw ApiError.invalid(`invalid filter: 'type'='${t}'`);
   const out: Record<string, unknown>[] = [];
   for (const c of clusterNetworks(deps.pool).values()) {
     const view = clusterView(c);
@@ -99,7 +101,8 @@ export async function inspect(deps: ApiDeps, ctx: RequestContext): Promise<void>
 }
 
 export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> {
-  const body = (await readJsonObject(ctx.req)) as (NetworkSpec & Record<string, unknown>) | undefined;
+  const body = (await readGoBody(ctx.req, NETWORK_CREATE, EOF_BODY)) as
+    (NetworkSpec & Record<string, unknown>) | null;
   if (!body || typeof body.Name !== 'string' || body.Name === '')
     throw ApiError.invalid('network name cannot be empty');
   const slash = body.Name.indexOf('/');
@@ -108,7 +111,7 @@ export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> 
     const engine = deps.pool.engine(body.Name.slice(0, slash));
     if (!engine) throw ApiError.notFound(`No such node: ${body.Name.slice(0, slash)}`);
     const answer = await exchange(ctx, engine, {
-      body: JSON.stringify({ ...body, Name: body.Name.slice(slash + 1) }),
+      body: stringifyJson({ ...body, Name: body.Name.slice(slash + 1) }),
     });
     await engine.lists.update('networks');
     sendExchange(ctx, answer);
@@ -146,8 +149,10 @@ export async function remove(deps: ApiDeps, ctx: RequestContext): Promise<void> 
 export function attach(op: 'connect' | 'disconnect') {
   return async (deps: ApiDeps, ctx: RequestContext): Promise<void> => {
     const ref = param(ctx, 'id');
-    const body = (await readJsonObject(ctx.req)) ?? {};
-    if (typeof body['Container'] !== 'string') throw ApiError.invalid('container is required');
+    const type = op === 'connect' ? NETWORK_CONNECT : NETWORK_DISCONNECT;
+    const body = ((await readGoBody(ctx.req, type, EOF_BODY)) ?? {}) as Record<string, unknown>;
+    if (typeof body['Container'] !== 'string' || body['Container'] === '')
+      throw ApiError.invalid(`invalid name or ID supplied: ""`);
     const loc = locate(deps.pool, body['Container']);
     const found = findNetwork(deps.pool, ref);
     if (!found) throw notFound(ref);
@@ -164,7 +169,7 @@ export function attach(op: 'connect' | 'disconnect') {
     }
     const answer = await exchange(ctx, loc.engine, {
       path: `/networks/${part.Id}/${op}`,
-      body: JSON.stringify({ ...body, Container: loc.container.id }),
+      body: stringifyJson({ ...body, Container: loc.container.id }),
     });
     await loc.engine.settleContainer(loc.container.id);
     sendExchange(ctx, answer);

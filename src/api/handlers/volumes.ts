@@ -1,6 +1,8 @@
 // Volume endpoints: made where placement says (placement/volume.ts), listed per engine as `<node>/<name>`.
 import { randomBytes } from 'node:crypto';
-import { FilterArgs } from '../../docker/filters.js';
+import { VOLUME_CREATE } from '../../docker/api-bodies.js';
+import { boolValue, FilterArgs } from '../../docker/filters.js';
+import { stringifyJson } from '../../docker/json-text.js';
 import type { Engine } from '../../engine/engine.js';
 import type { VolumeSummary } from '../../engine/resource-lists.js';
 import { describe } from '../../engine/connection-errors.js';
@@ -8,11 +10,16 @@ import { ApiError } from '../../errors.js';
 import { log } from '../../log.js';
 import { placeVolume } from '../../placement/volume.js';
 import type { Pool } from '../../pool/pool.js';
-import { readJsonObject } from '../body.js';
+import { EOF_BODY, readGoBody } from '../body.js';
 import { param, type RequestContext } from '../context.js';
 import type { ApiDeps } from '../deps.js';
 import { exchange, forward, sendExchange } from '../proxy.js';
-import { sendJson } from '../respond.js';
+import { sendEmpty, sendJson } from '../respond.js';
+
+interface VolumeCreateBody {
+  Name?: string | null;
+  Labels?: Record<string, string> | null;
+}
 
 const VOLUME_FILTERS = ['name', 'driver', 'label', 'dangling', 'node'];
 
@@ -38,21 +45,18 @@ function holders(pool: Pool, ref: string): { engine: Engine; volume: VolumeSumma
 export function list(deps: ApiDeps, ctx: RequestContext): void {
   const f = FilterArgs.parse(ctx.query.get('filters'));
   f.validate(VOLUME_FILTERS);
+  const dangling = f.bool('dangling');
   const out: VolumeSummary[] = [];
   for (const engine of deps.pool.healthy()) {
     if (f.has('node') && !f.match('node', engine.name) && !f.exactMatch('node', engine.id)) continue;
     const inUse = new Set<string>();
-    if (f.has('dangling'))
+    if (dangling !== undefined)
       for (const c of engine.containers.values())
         for (const m of c.summary.Mounts ?? []) if (m.Name) inUse.add(m.Name);
     for (const v of engine.lists.volumes) {
       if (!f.match('name', v.Name) || !f.exactMatch('driver', v.Driver)) continue;
       if (!f.matchKVList('label', v['Labels'] as Record<string, string> | null)) continue;
-      if (
-        f.has('dangling') &&
-        f.values('dangling').some((d) => (d === 'true' || d === '1') === inUse.has(v.Name))
-      )
-        continue;
+      if (dangling !== undefined && dangling === inUse.has(v.Name)) continue;
       out.push(v.Driver === 'local' ? { ...v, Name: `${engine.name}/${v.Name}` } : v);
     }
   }
@@ -67,11 +71,10 @@ export async function inspect(deps: ApiDeps, ctx: RequestContext): Promise<void>
 }
 
 export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> {
-  const body = (await readJsonObject(ctx.req)) ?? {};
-  const requested = typeof body['Name'] === 'string' ? body['Name'] : '';
-  const labels = (body['Labels'] as Record<string, string> | undefined) ?? {};
-  const { engines, name } = placeVolume(deps.placer, requested || randomBytes(32).toString('hex'), labels);
-  const payload = JSON.stringify({ ...body, Name: name });
+  const body = ((await readGoBody(ctx.req, VOLUME_CREATE, EOF_BODY)) ?? {}) as VolumeCreateBody;
+  const requested = body.Name || randomBytes(32).toString('hex');
+  const { engines, name } = placeVolume(deps.placer, requested, body.Labels ?? {});
+  const payload = stringifyJson({ ...body, Name: name });
   const existed = new Set(holders(deps.pool, name).map((h) => h.engine));
   const results = await Promise.allSettled(engines.map((e) => exchange(ctx, e, { body: payload })));
   await Promise.all(engines.map((e) => e.lists.update('volumes')));
@@ -101,6 +104,8 @@ export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> 
 export async function remove(deps: ApiDeps, ctx: RequestContext): Promise<void> {
   const ref = param(ctx, 'name');
   const found = holders(deps.pool, ref);
+  // As the engine: removing a volume that is not there succeeds with force.
+  if (found.length === 0 && boolValue(ctx.query.get('force'))) return sendEmpty(ctx.res, 204);
   if (found.length === 0) throw noSuchVolume(ref);
   const results = await Promise.allSettled(
     found.map(({ engine, volume }) =>
