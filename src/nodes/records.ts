@@ -42,12 +42,15 @@ export function nodeKey(engineId: string): string {
   return `${NODES_PREFIX}${engineId}`;
 }
 
-/** The next value of the cluster-wide change counter (shared by every swarm object that has a version). */
-export async function nextIndex(store: Store): Promise<number> {
+/**
+ * Takes the next `count` values of the cluster-wide change counter (shared by every swarm object that has
+ * a version) in one write; returns the first of them.
+ */
+export async function nextIndex(store: Store, count = 1): Promise<number> {
   const next = await updateRecord<{ index: number }>(store, INDEX_KEY, (cur) => ({
-    index: (typeof cur?.index === 'number' ? cur.index : 0) + 1,
+    index: (typeof cur?.index === 'number' ? cur.index : 0) + count,
   }));
-  return next?.index ?? 1;
+  return (next?.index ?? count) - count + 1;
 }
 
 /** A stored value that reads as a node record, or undefined (a damaged or foreign value is ignored). */

@@ -36,7 +36,9 @@ export class OutOfSequenceError extends Error {
 
 export class NodeRegistry {
   private readonly records = new Map<string, NodeRecord>();
-  private readonly recording = new Map<string, Promise<void>>();
+  private readonly pending = new Map<string, Engine>();
+  private batch: Promise<void> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
   private loaded = false;
   private swarmRec: SwarmRecord | undefined;
   /** Until the swarm record can be read or written: this manager's start. */
@@ -85,55 +87,65 @@ export class NodeRegistry {
   }
 
   /** The leader records the swarm the first time a manager of this cluster runs. */
-  async recordSwarm(): Promise<void> {
-    for (let i = 0; i < ATTEMPTS && !this.swarmRec; i++) {
-      const cur = await this.store.read(SWARM_KEY);
-      if (cur) {
-        this.swarmRec = cur.value as SwarmRecord;
-        return;
+  recordSwarm(): Promise<void> {
+    return this.exclusive(async () => {
+      for (let i = 0; i < ATTEMPTS && !this.swarmRec; i++) {
+        const cur = await this.store.read(SWARM_KEY);
+        if (cur) {
+          this.swarmRec = cur.value as SwarmRecord;
+          return;
+        }
+        const rec: SwarmRecord = { createdAt: new Date().toISOString(), index: await nextIndex(this.store) };
+        if (await this.store.write(SWARM_KEY, rec, 0)) this.swarmRec = rec;
       }
-      const rec: SwarmRecord = { createdAt: new Date().toISOString(), index: await nextIndex(this.store) };
-      if (await this.store.write(SWARM_KEY, rec, 0)) this.swarmRec = rec;
-    }
+    });
   }
 
   /**
    * Records an engine the first time it is seen, and what it says about itself when that changed. Only the
-   * leader writes: elsewhere this does nothing. One at a time per engine.
+   * leader writes: elsewhere this does nothing. Engines that connect together (a manager starting in front
+   * of a thousand) are recorded in one batch: one counter write for all, then one write each.
    */
   record(engine: Engine): Promise<void> {
-    const id = engine.id;
-    const running = this.recording.get(id);
-    if (running) return running;
-    const p = this.recordNow(engine)
-      .catch((err: unknown) => {
-        if (!(err instanceof StoreReadOnlyError)) throw err;
-      })
-      .finally(() => this.recording.delete(id));
-    this.recording.set(id, p);
-    return p;
+    this.pending.set(engine.id, engine);
+    this.batch ??= Promise.resolve().then(() => {
+      const engines = [...this.pending.values()];
+      this.pending.clear();
+      this.batch = undefined;
+      return this.exclusive(() => this.recordAll(engines));
+    });
+    return this.batch.catch((err: unknown) => {
+      if (!(err instanceof StoreReadOnlyError)) throw err;
+    });
   }
 
-  private async recordNow(engine: Engine): Promise<void> {
-    const key = nodeKey(engine.id);
-    for (let i = 0; i < ATTEMPTS; i++) {
+  private async recordAll(engines: Engine[]): Promise<void> {
+    const changes: { key: string; version: number; next: NodeRecord }[] = [];
+    const now = new Date().toISOString();
+    for (const engine of engines) {
+      // What this manager read or wrote last is current (it alone writes): most engines need no store call.
+      if (upToDate(this.records.get(engine.id), engine)) continue;
+      const key = nodeKey(engine.id);
       const cur = await this.store.read(key);
       const rec = asNodeRecord(cur?.value);
+      if (rec !== undefined && upToDate(rec, engine)) {
+        this.remember(rec);
+        continue;
+      }
       const described = describeEngine(engine);
-      const same =
-        rec !== undefined &&
-        JSON.stringify(rec.description) === JSON.stringify(described) &&
-        rec.addr === engine.addr &&
-        rec.ip === engine.ip;
-      if (same) return this.remember(rec);
-      const now = new Date().toISOString();
-      const index = await nextIndex(this.store);
-      const next: NodeRecord = rec
-        ? { ...rec, description: described, addr: engine.addr, ip: engine.ip, index, updatedAt: now }
-        : freshRecord(engine, now, index);
-      if (await this.store.write(key, next, cur?.version ?? 0)) return this.remember(next);
+      const next = rec
+        ? { ...rec, description: described, addr: engine.addr, ip: engine.ip, updatedAt: now }
+        : freshRecord(engine, now);
+      changes.push({ key, version: cur?.version ?? 0, next });
     }
-    throw new StoreConflictError(key, ATTEMPTS);
+    if (changes.length === 0) return;
+    const first = await nextIndex(this.store, changes.length);
+    for (const [i, c] of changes.entries()) {
+      const next = { ...c.next, index: first + i };
+      // Only this manager writes (it leads) and only here: a refusal means another wrote it just now.
+      if (await this.store.write(c.key, next, c.version)) this.remember(next);
+      else log.debug(`${c.key} changed meanwhile; recorded on the next connection`);
+    }
   }
 
   /**
@@ -162,11 +174,23 @@ export class NodeRegistry {
   }
 
   /** Forgets a node: its record goes from the store (conditionally: not if it changed meanwhile). */
-  async remove(engineId: string): Promise<void> {
-    const key = nodeKey(engineId);
-    const cur = await this.store.read(key);
-    if (cur && !(await this.store.delete(key, cur.version))) throw new StoreConflictError(key, 1);
-    this.forget(engineId);
+  remove(engineId: string): Promise<void> {
+    return this.exclusive(async () => {
+      const key = nodeKey(engineId);
+      const cur = await this.store.read(key);
+      if (cur && !(await this.store.delete(key, cur.version))) throw new StoreConflictError(key, 1);
+      this.forget(engineId);
+    });
+  }
+
+  /**
+   * One change at a time: the leader is the only writer, so changes made in turn never race each other on
+   * the counter or a record (the conditional writes still guard against a manager that led before).
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private remember(rec: NodeRecord): void {
@@ -178,4 +202,14 @@ export class NodeRegistry {
     this.records.delete(engineId);
     this.pool.nodeSpecs.delete(engineId);
   }
+}
+
+/** Whether a record already says what the engine now says about itself. */
+function upToDate(rec: NodeRecord | undefined, engine: Engine): boolean {
+  return (
+    rec !== undefined &&
+    rec.addr === engine.addr &&
+    rec.ip === engine.ip &&
+    JSON.stringify(rec.description) === JSON.stringify(describeEngine(engine))
+  );
 }

@@ -6,7 +6,9 @@ import { parseManageArgs } from '../../src/config/manage.js';
 import { setLogSink } from '../../src/log.js';
 import { startManager, type Manager } from '../../src/main.js';
 import type { DockerNode } from '../../src/nodes/node-object.js';
+import { FakeConsul } from '../support/fake-consul.js';
 import { FakeEngine } from '../support/fake-engine.js';
+import { freePort } from '../support/free-port.js';
 import { call } from '../support/http.js';
 import { tempStore, type TempStore } from '../support/temp-store.js';
 import { waitFor } from '../support/wait.js';
@@ -260,6 +262,29 @@ describe('nodes', () => {
   });
 });
 
+describe('many engines at once', () => {
+  it('records 40 engines that connect together in one batch, each with its own index, without conflicts', async () => {
+    store = tempStore();
+    engines = Array.from({ length: 40 }, (_, i) => new FakeEngine({ name: `n-${i}` }));
+    await Promise.all(engines.map((e) => e.start()));
+    const logged: string[] = [];
+    setLogSink((l) => logged.push(l));
+    const { manager, base } = await manage();
+    await waitFor('all recorded', async () => (await manager.store.list('nodes/')).length === 40);
+    const indices = (await nodes(base)).filter((n) => n.Spec.Role === 'worker').map((n) => n.Version.Index);
+    expect(new Set(indices).size).toBe(40);
+    expect(Math.min(...indices)).toBeGreaterThan(0);
+    expect(logged.filter((l) => /level=(warning|error)/.test(l))).toEqual([]);
+    // Read again after a restart: nothing to write (the records are up to date).
+    const before = (await manager.store.read('meta/index'))?.version;
+    await manager.stop();
+    managers = [];
+    const again = await manage();
+    await nodes(again.base);
+    expect((await again.manager.store.read('meta/index'))?.version).toBe(before);
+  });
+});
+
 describe('the swarm', () => {
   it('GET /swarm is swarm mode’s object, its ID derived from the cluster, tokens unusable', async () => {
     await startEngines(1);
@@ -336,5 +361,79 @@ describe('the swarm', () => {
     }
     const unlock = await call<{ message: string }>(base, 'POST', '/swarm/unlock', { UnlockKey: 'x' });
     expect([unlock.status, unlock.body.message]).toEqual([409, 'swarm is not locked']);
+  });
+});
+
+describe('with --replication', () => {
+  it('the leader is the manager node on every manager; specs pass to the next leader through the store', async () => {
+    setLogSink(() => undefined);
+    const fake = new FakeConsul({ sessionTtlMinMs: 1000, ttlGraceFactor: 1 });
+    await fake.start();
+    const list = await startEngines(2);
+    const [pa, pb] = [await freePort(), await freePort()];
+    const url = `consul://${fake.addr}/test`;
+    try {
+      for (const e of list) {
+        await fetch(`http://${fake.addr}/v1/kv/test/docker/swarm/nodes/${e.addr}`, {
+          method: 'PUT',
+          body: e.addr,
+        });
+      }
+      const start = async (port: number) => {
+        const m = await startManager(
+          parseManageArgs([
+            '-H',
+            `tcp://127.0.0.1:${port}`,
+            '--engine-refresh-min-interval',
+            '1s',
+            '--engine-refresh-max-interval',
+            '1s',
+            '--heartbeat',
+            '1s',
+            '--replication',
+            '--replication-ttl',
+            '2s',
+            '--advertise',
+            `127.0.0.1:${port}`,
+            url,
+          ]),
+        );
+        managers.push(m);
+        await waitFor('engines healthy', () => m.pool.healthy().length === 2, 5000);
+        return m;
+      };
+      const a = await start(pa);
+      await waitFor('a leads', () => fake.kvRead('test/docker/swarm/leader')?.session !== undefined, 5000);
+      const b = await start(pb);
+      const [baseA, baseB] = [`http://127.0.0.1:${pa}`, `http://127.0.0.1:${pb}`];
+      const leaderA = (await nodes(baseB, { role: ['manager'] }))[0] as DockerNode;
+      expect(leaderA.ManagerStatus).toEqual({
+        Leader: true,
+        Reachability: 'reachable',
+        Addr: `127.0.0.1:${pa}`,
+      });
+      const swarmOf = async (base: string) =>
+        (await call<{ Swarm: { NodeID: string; Cluster: { ID: string } } }>(base, 'GET', '/info')).body.Swarm;
+      expect((await swarmOf(baseA)).NodeID).toBe(leaderA.ID);
+      expect((await swarmOf(baseB)).NodeID).toBe(leaderA.ID);
+      const n0 = await node(baseB, 'node-0');
+      expect((await update(baseB, n0, { Labels: { rack: 'r9' } })).status).toBe(200);
+      const updated = await node(baseA, 'node-0');
+
+      managers = managers.filter((m) => m !== a);
+      await a.stop();
+      await waitFor('b leads', async () => (await swarmOf(baseB)).NodeID !== leaderA.ID, 5000);
+      const leaderB = (await nodes(baseB, { role: ['manager'] }))[0] as DockerNode;
+      expect(leaderB.ManagerStatus?.Addr).toBe(`127.0.0.1:${pb}`);
+      expect((await swarmOf(baseB)).NodeID).toBe(leaderB.ID);
+      expect(await node(baseB, 'node-0')).toMatchObject({ Spec: updated.Spec, Version: updated.Version });
+      await waitFor('b schedules with the spec', () =>
+        b.pool.snapshot().some((s) => s.name === 'node-0' && s.nodeLabels['rack'] === 'r9'),
+      );
+    } finally {
+      await Promise.all(managers.map((m) => m.stop()));
+      managers = [];
+      await fake.close();
+    }
   });
 });
