@@ -133,10 +133,10 @@ describe('docker swarm and docker info', () => {
     const r = await docker(S, ['info']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ Swarm: active$/m);
-    expect(r.stdout).toMatch(/^  Is Manager: true$/m);
-    expect(r.stdout).toMatch(/^  Managers: 1$/m);
-    expect(r.stdout).toMatch(/^  Nodes: 4$/m);
-    expect(r.stdout).toMatch(/^  ClusterID: [0-9a-z]{25}$/m);
+    expect(r.stdout).toMatch(/^ {2}Is Manager: true$/m);
+    expect(r.stdout).toMatch(/^ {2}Managers: 1$/m);
+    expect(r.stdout).toMatch(/^ {2}Nodes: 4$/m);
+    expect(r.stdout).toMatch(/^ {2}ClusterID: [0-9a-z]{25}$/m);
     expect(r.stdout).toMatch(/└ Status: Healthy/);
     const tokens = await docker(S, ['swarm', 'join-token', 'worker']);
     expect(tokens.code, tokens.stderr).toBe(0);
