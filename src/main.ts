@@ -11,6 +11,8 @@ import type { Engine } from './engine/engine.js';
 import { EventHub } from './events/hub.js';
 import { log, setLogLevel } from './log.js';
 import { NetworkReconciler } from './networks/reconcile.js';
+import { leaderOf } from './nodes/leader.js';
+import { Nodes } from './nodes/nodes.js';
 import { Placer } from './placement/placer.js';
 import { Pool } from './pool/pool.js';
 import { Rescheduler } from './reschedule/rescheduler.js';
@@ -46,9 +48,10 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   };
   // A store that cannot be trusted stops the start here (StoreCorruptError), before anything runs.
   // Each cluster (identified by its discovery) keeps its own records, whoever else shares the store.
+  const cluster = clusterIdentity(config.discovery);
   const store = scopedStore(
     await openStore(storeSpecFor(config), { options: config.discoveryOpts }),
-    clusterIdentity(config.discovery),
+    cluster,
   );
   const discovery: Discovery = createDiscovery(config.discovery, {
     heartbeatMs: config.heartbeatMs,
@@ -72,8 +75,18 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     createRetry: config.createRetry,
     rng: opts.rng ?? Math.random,
   });
+  // The swarm's manager node is this manager, or with --replication the one that leads.
+  const nodes = new Nodes(pool, store, {
+    cluster,
+    networkPool: config.networkPool,
+    leader: leaderOf({
+      replicated: config.replication && { leaderAddr: () => replication?.election.leaderAddr() },
+      urls: () => server.urls(),
+    }),
+  });
   let deps: ApiDeps = {
     pool,
+    nodes,
     hub,
     placer,
     strategyName: strategy.name,
@@ -104,6 +117,10 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   pool.onTransition((engine, what) => {
     if (what !== 'engine_disconnect' && leads()) completeNetworks(engine);
   });
+  // An engine that joins (or comes back) is recorded as a swarm node.
+  pool.onTransition((engine, what) => {
+    if (what !== 'engine_disconnect' && leads()) nodes.engineReady(engine);
+  });
   let replication: Replication | undefined;
   let forwarder: ReplicaForwarder | undefined;
   if (config.replication) {
@@ -112,6 +129,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
       elected: () => {
         pool.healthy().forEach(completeNetworks);
         rescheduler.resume();
+        void nodes.start();
       },
       lost: () => undefined,
       leader: () => undefined,
@@ -131,6 +149,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     }
     throw err;
   }
+  void nodes.start();
   discovery.watch({
     entries: (addrs) => pool.update(addrs),
     error: (err) => log.error(`Discovery error: ${err.message}`),

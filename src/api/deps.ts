@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TlsConfig } from '../config/tls.js';
 import type { EventHub } from '../events/hub.js';
+import type { Nodes } from '../nodes/nodes.js';
 import type { Placer } from '../placement/placer.js';
 import type { Pool } from '../pool/pool.js';
 import type { Store } from '../store/store.js';
@@ -20,6 +21,8 @@ export interface ApiDeps {
   readonly networkPool: string;
   /** The cluster state store: network records, reschedule bookkeeping. */
   readonly store: Store;
+  /** Swarm mode's nodes (the engines, and Shoal's manager) and the swarm object. */
+  readonly nodes: Nodes;
   /** TLS on every listener (--tls, --tlsverify); plain HTTP when absent. */
   readonly tls?: TlsConfig;
   /** With --replication: a replica sends what it does not answer itself to the leader. */

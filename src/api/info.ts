@@ -126,13 +126,6 @@ export function buildInfo(deps: ApiDeps): Record<string, unknown> {
     HttpProxy: process.env['HTTP_PROXY'] ?? '',
     HttpsProxy: process.env['HTTPS_PROXY'] ?? '',
     NoProxy: process.env['NO_PROXY'] ?? '',
-    Swarm: {
-      LocalNodeState: 'inactive',
-      NodeID: '',
-      NodeAddr: '',
-      ControlAvailable: false,
-      Error: '',
-      RemoteManagers: null,
-    },
+    Swarm: deps.nodes.info(),
   };
 }

@@ -10,6 +10,8 @@ import { build } from './handlers/build.js';
 import { createImage, loadImages } from './handlers/image-transfer.js';
 import * as images from './handlers/images.js';
 import * as networks from './handlers/networks.js';
+import * as nodes from './handlers/nodes.js';
+import * as swarm from './handlers/swarm.js';
 import * as volumes from './handlers/volumes.js';
 import { info, ping, version } from './handlers/system.js';
 import { Router, type Handler } from './router.js';
@@ -22,12 +24,6 @@ const NOT_YET: [string, string][] = [
   ['POST', '/build/prune'],
   ['POST', '/build/cancel'],
   ['POST', '/session'],
-  ['GET', '/swarm'],
-  ['POST', '/swarm/init'],
-  ['POST', '/swarm/join'],
-  ['POST', '/swarm/leave'],
-  ['GET', '/nodes'],
-  ['GET', '/nodes/{id}'],
   ['GET', '/services'],
   ['POST', '/services/create'],
   ['GET', '/services/{id}'],
@@ -106,6 +102,16 @@ export function buildRouter(deps: ApiDeps): Router {
   on('POST', '/volumes/prune', volumes.prune);
   on('GET', '/volumes/{name:.*}', volumes.inspect);
   on('DELETE', '/volumes/{name:.*}', volumes.remove);
+  on('GET', '/swarm', swarm.inspect);
+  on('GET', '/swarm/unlockkey', swarm.unlockKey);
+  for (const action of ['init', 'join', 'leave', 'update'] as const) {
+    r.add('POST', `/swarm/${action}`, swarm.refuse(action));
+  }
+  r.add('POST', '/swarm/unlock', swarm.unlock);
+  on('GET', '/nodes', nodes.list);
+  on('GET', '/nodes/{id}', nodes.inspect);
+  on('POST', '/nodes/{id}/update', nodes.update);
+  on('DELETE', '/nodes/{id}', nodes.remove);
   for (const [method, pattern] of NOT_YET) r.add(method, pattern, notYet(method, pattern));
   return r;
 }

@@ -140,3 +140,15 @@ export const BUILD_ARGS = goMap(goString, 'map[string]*string', true);
 /** The `filters` query parameter, and its legacy form (map of lists). */
 export const FILTERS = goMap(goMap(goBool), 'map[string]map[string]bool');
 export const LEGACY_FILTERS = goMap(strings, 'map[string][]string');
+
+/** POST /nodes/{id}/update (swarm.NodeSpec: Annotations inline). */
+export const NODE_SPEC = goStruct(
+  'swarm.NodeSpec',
+  {
+    Name: goString,
+    Labels: stringMap,
+    Role: goNamedString('swarm.NodeRole'),
+    Availability: goNamedString('swarm.NodeAvailability'),
+  },
+  false,
+);

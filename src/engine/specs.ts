@@ -27,6 +27,15 @@ export interface InfoResponse {
   ServerVersion?: string;
   SystemTime?: string;
   Images?: number;
+  Architecture?: string;
+  /** Plugin names by type: Volume, Network, Authorization, Log. */
+  Plugins?: Record<string, string[] | null> | null;
+}
+
+/** A plugin as a swarm node describes it (`Description.Engine.Plugins`). */
+export interface EnginePlugin {
+  Type: string;
+  Name: string;
 }
 
 export interface EngineSpecs {
@@ -41,6 +50,10 @@ export interface EngineSpecs {
   maxApiVersion: string;
   minApiVersion: string;
   osType: string;
+  /** `x86_64`, `aarch64`: the engine's own word, as a swarm node reports its platform. */
+  architecture: string;
+  /** By type, then name, as a swarm node lists them. */
+  plugins: EnginePlugin[];
   /** Manager clock minus engine clock, in ms (0 when within 2 s). */
   clockDeltaMs: number;
   warnings: string[];
@@ -51,6 +64,9 @@ export class SpecsError extends Error {
 }
 
 const BUILTINS = ['storagedriver', 'kernelversion', 'operatingsystem', 'ostype'] as const;
+
+/** The labels classic Swarm adds to every engine's own (`--label`) ones. */
+export const BUILTIN_LABELS: readonly string[] = BUILTINS;
 
 export function buildSpecs(
   addr: string,
@@ -87,9 +103,21 @@ export function buildSpecs(
     maxApiVersion,
     minApiVersion: version.MinAPIVersion ?? '1.12',
     osType: info.OSType ?? version.Os ?? '',
+    architecture: info.Architecture ?? '',
+    plugins: pluginsOf(info.Plugins),
     clockDeltaMs: Math.abs(delta) >= 2000 ? delta : 0,
     warnings,
   };
+}
+
+function pluginsOf(plugins: InfoResponse['Plugins']): EnginePlugin[] {
+  const out: EnginePlugin[] = [];
+  for (const [type, names] of Object.entries(plugins ?? {})) {
+    for (const name of names ?? []) if (typeof name === 'string') out.push({ Type: type, Name: name });
+  }
+  return out.sort((a, b) =>
+    a.Type === b.Type ? a.Name.localeCompare(b.Name) : a.Type.localeCompare(b.Type),
+  );
 }
 
 function buildLabels(

@@ -10,6 +10,7 @@ import type { NodeSnapshot } from '../scheduler/types.js';
 import { ContainerIndex } from './container-index.js';
 import { ExecIndex } from './exec-index.js';
 import { clusterEvent, decorate } from './node-event.js';
+import { NodeSpecs } from './node-specs.js';
 import { Reservations } from './reservations.js';
 import { SnapshotCache, type SnapshotPolicy } from './snapshot.js';
 
@@ -23,6 +24,8 @@ export class Pool implements EngineObserver {
   readonly containers = new ContainerIndex();
   readonly execs = new ExecIndex();
   readonly reservations = new Reservations();
+  /** Swarm-mode node specs (labels, availability), kept current from the store by src/nodes/. */
+  readonly nodeSpecs = new NodeSpecs();
   private readonly snapshots: SnapshotCache;
   private readonly transitionListeners: ((engine: Engine, what: ClusterTransition) => void)[] = [];
   private closing = false;
@@ -32,7 +35,7 @@ export class Pool implements EngineObserver {
     private readonly opts: PoolOptions,
     readonly hub: EventHub,
   ) {
-    this.snapshots = new SnapshotCache(this.reservations, opts);
+    this.snapshots = new SnapshotCache(this.reservations, opts, this.nodeSpecs);
     this.engineOpts = { ...opts, syncLimiter: opts.syncLimiter ?? new Limiter(SYNC_CONCURRENCY) };
   }
 

@@ -1,10 +1,12 @@
 // What the scheduler sees of an engine: a NodeSnapshot, rebuilt only when that engine's state changed.
+import { nodeIdOf } from '../docker/swarm-id.js';
 import type { Engine } from '../engine/engine.js';
 import type { CachedContainer } from '../engine/types.js';
 import { hostPortsOf, indexPorts } from '../scheduler/ports.js';
 import type { ImageSummary } from '../engine/resource-lists.js';
 import { heldCpus, memoryOf } from '../scheduler/resources.js';
 import type { ContainerSnapshot, NodeSnapshot } from '../scheduler/types.js';
+import type { NodeSpec, NodeSpecs } from './node-specs.js';
 import type { Reservations } from './reservations.js';
 
 /** States whose containers keep their CPU and memory reserved (unless reserveStopped says all do). */
@@ -52,6 +54,7 @@ interface Entry {
   version: number;
   reservations: number;
   health: number;
+  spec: NodeSpec;
   snap: NodeSnapshot;
 }
 
@@ -63,6 +66,7 @@ export class SnapshotCache {
   constructor(
     private readonly reservations: Reservations,
     private readonly policy: SnapshotPolicy,
+    private readonly nodeSpecs: NodeSpecs,
   ) {}
 
   /** Marks an engine's snapshot stale (its containers, images or health changed). */
@@ -74,11 +78,18 @@ export class SnapshotCache {
     const version = this.versions.get(engine) ?? 0;
     const reservations = this.reservations.versionOf(engine.addr);
     const health = engine.healthIndicator;
+    const spec = this.nodeSpecs.of(engine.id);
     const hit = this.cache.get(engine);
-    if (hit && hit.version === version && hit.reservations === reservations && hit.health === health)
+    if (
+      hit &&
+      hit.version === version &&
+      hit.reservations === reservations &&
+      hit.health === health &&
+      hit.spec === spec
+    )
       return hit.snap;
-    const snap = this.build(engine);
-    this.cache.set(engine, { version, reservations, health, snap });
+    const snap = this.build(engine, spec);
+    this.cache.set(engine, { version, reservations, health, spec, snap });
     return snap;
   }
 
@@ -105,7 +116,7 @@ export class SnapshotCache {
     return result;
   }
 
-  private build(engine: Engine): NodeSnapshot {
+  private build(engine: Engine, spec: NodeSpec): NodeSnapshot {
     const cpus = engine.specs?.cpus ?? 0;
     const containers: ContainerSnapshot[] = [];
     for (const c of engine.containers.values()) containers.push(containerSnapshot(c, cpus));
@@ -124,6 +135,9 @@ export class SnapshotCache {
       addr: engine.addr,
       ip: engine.ip,
       labels: engine.specs?.labels ?? {},
+      nodeId: nodeIdOf(engine.id),
+      nodeLabels: spec.labels,
+      availability: spec.availability,
       cpus,
       memory: engine.specs?.memory ?? 0,
       healthIndicator: engine.healthIndicator,

@@ -20,12 +20,24 @@ export interface ContainerSnapshot {
   readonly cpus: number;
 }
 
+/** A swarm-mode node's availability (`docker node update --availability`). */
+export type NodeAvailability = 'active' | 'pause' | 'drain';
+
 export interface NodeSnapshot {
   readonly id: string;
   readonly name: string;
   readonly addr: string;
   readonly ip: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** The swarm-mode node ID, derived from the engine ID: what tasks and `node.id==` constraints name. */
+  readonly nodeId: string;
+  /** Swarm-mode node labels (`docker node update --label-add`), apart from the engine's own `labels`. */
+  readonly nodeLabels: Readonly<Record<string, string>>;
+  /**
+   * Swarm-mode availability: `drain` and `pause` keep new service tasks off the node (and `drain` moves its
+   * tasks away); classic containers (`docker run`) ignore it, as swarm mode's drain ignores them.
+   */
+  readonly availability: NodeAvailability;
   readonly cpus: number;
   readonly memory: number;
   /** 0 (must not be used) … 100 (no recent failures). */

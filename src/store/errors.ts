@@ -20,8 +20,8 @@ export class StoreCorruptError extends StoreError {
   ) {
     super(
       `the cluster state store ${location} cannot be used: ${problem}. It was left untouched; ` +
-        `to start over with an empty state, move it away (the cluster networks and reschedule records ` +
-        `it holds are then forgotten)`,
+        `to start over with an empty state, move it away (the cluster networks, reschedule records and ` +
+        `node specs it holds are then forgotten)`,
     );
   }
 }

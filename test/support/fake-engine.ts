@@ -363,6 +363,13 @@ export class FakeEngine {
         OperatingSystem: 'FakeOS',
         ServerVersion: '20.10.24-fake',
         SystemTime: new Date().toISOString(),
+        Architecture: 'x86_64',
+        Plugins: {
+          Volume: ['local'],
+          Network: ['bridge', 'host', 'null'],
+          Authorization: null,
+          Log: ['json-file'],
+        },
       });
     }
     if (path === '/events') return this.events(url, res);

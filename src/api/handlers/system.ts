@@ -13,6 +13,8 @@ export function ping(ctx: RequestContext): void {
     ...baseHeaders(),
     'Cache-Control': 'no-cache, no-store, must-revalidate',
     Pragma: 'no-cache',
+    // What a swarm manager's engine sends (API 1.42+); the CLI shows its swarm commands for it.
+    Swarm: 'active/manager',
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
   });

@@ -1,0 +1,42 @@
+// Swarm-mode node specs (node labels, availability) by engine ID, in memory: what the scheduler's snapshots
+// carry. src/nodes/ keeps it current from the state store; the snapshot builder only reads it, so placing
+// never waits on the store. A spec is replaced, never changed, so a snapshot compares it by identity.
+import type { NodeAvailability } from '../scheduler/types.js';
+
+export interface NodeSpec {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly availability: NodeAvailability;
+}
+
+/** An engine's spec until someone changes it (`docker node update`). */
+export const DEFAULT_NODE_SPEC: NodeSpec = Object.freeze({
+  labels: Object.freeze({}),
+  availability: 'active',
+});
+
+export class NodeSpecs {
+  private readonly specs = new Map<string, NodeSpec>();
+
+  of(engineId: string): NodeSpec {
+    return this.specs.get(engineId) ?? DEFAULT_NODE_SPEC;
+  }
+
+  set(engineId: string, spec: NodeSpec): void {
+    const cur = this.specs.get(engineId);
+    if (cur && sameSpec(cur, spec)) return;
+    this.specs.set(
+      engineId,
+      Object.freeze({ labels: Object.freeze({ ...spec.labels }), availability: spec.availability }),
+    );
+  }
+
+  delete(engineId: string): void {
+    this.specs.delete(engineId);
+  }
+}
+
+function sameSpec(a: NodeSpec, b: NodeSpec): boolean {
+  if (a.availability !== b.availability) return false;
+  const ka = Object.keys(a.labels);
+  return ka.length === Object.keys(b.labels).length && ka.every((k) => a.labels[k] === b.labels[k]);
+}
