@@ -1,9 +1,7 @@
 // Node records in the state store (`nodes/<engine id>`): each engine's swarm-mode spec (labels, availability),
 // when it joined, and what it last said about itself (so a node whose engine left the pool still reads
-// whole); and the cluster-wide change counter (`meta/index`) that gives every swarm object its Version.Index.
+// whole). Their Version.Index comes from the cluster-wide counter (src/store/counter.ts).
 import type { EnginePlugin } from '../engine/specs.js';
-import type { Store } from '../store/store.js';
-import { updateRecord } from '../store/update.js';
 import type { NodeAvailability } from '../scheduler/types.js';
 
 /** Docker's NodeSpec for an engine: the role is always worker (Shoal itself is the manager). */
@@ -36,21 +34,9 @@ export interface NodeRecord {
 }
 
 export const NODES_PREFIX = 'nodes/';
-const INDEX_KEY = 'meta/index';
 
 export function nodeKey(engineId: string): string {
   return `${NODES_PREFIX}${engineId}`;
-}
-
-/**
- * Takes the next `count` values of the cluster-wide change counter (shared by every swarm object that has
- * a version) in one write; returns the first of them.
- */
-export async function nextIndex(store: Store, count = 1): Promise<number> {
-  const next = await updateRecord<{ index: number }>(store, INDEX_KEY, (cur) => ({
-    index: (typeof cur?.index === 'number' ? cur.index : 0) + count,
-  }));
-  return (next?.index ?? count) - count + 1;
 }
 
 /** A stored value that reads as a node record, or undefined (a damaged or foreign value is ignored). */

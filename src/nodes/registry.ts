@@ -4,17 +4,11 @@
 import type { Engine } from '../engine/engine.js';
 import { log } from '../log.js';
 import type { Pool } from '../pool/pool.js';
+import { nextIndex } from '../store/counter.js';
 import { StoreConflictError, StoreReadOnlyError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
 import { describeEngine, freshRecord } from './node-object.js';
-import {
-  asNodeRecord,
-  nextIndex,
-  nodeKey,
-  NODES_PREFIX,
-  type NodeRecord,
-  type NodeSpecDoc,
-} from './records.js';
+import { asNodeRecord, nodeKey, NODES_PREFIX, type NodeRecord, type NodeSpecDoc } from './records.js';
 
 const ATTEMPTS = 8;
 const SWARM_KEY = 'meta/swarm';
