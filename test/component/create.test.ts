@@ -114,7 +114,10 @@ it("answers a create body of the wrong shape with 400 and Go's unmarshal text", 
   const r = await call<{ message: string }>(c.base, 'POST', '/containers/create?name=bad', { Image: 5 });
   expect(r).toMatchObject({
     status: 400,
-    body: { message: 'json: cannot unmarshal number into Go struct field ContainerConfigWrapper.Image of type string' },
+    body: {
+      message:
+        'json: cannot unmarshal number into Go struct field ContainerConfigWrapper.Image of type string',
+    },
   });
   const env = await call<{ message: string }>(c.base, 'POST', '/containers/create', { Image: 'x', Env: 'a' });
   expect(env.status).toBe(400);

@@ -60,11 +60,16 @@ describe('check-boundaries', () => {
   it.each([
     ['the real tree', REPO],
     ['the clean fixture', fixture('clean')],
-  ])('sees the same imports as the TypeScript compiler in %s', (_name, root) => {
-    const listed = run('--list', root).lines;
-    expect(listed.length).toBeGreaterThan(0);
-    expect(listed.sort()).toEqual(compilerImports(root).sort());
-  });
+  ])(
+    'sees the same imports as the TypeScript compiler in %s',
+    (_name, root) => {
+      const listed = run('--list', root).lines;
+      expect(listed.length).toBeGreaterThan(0);
+      expect(listed.sort()).toEqual(compilerImports(root).sort());
+      // Parsing the whole tree with the compiler takes seconds on a loaded machine.
+    },
+    30_000,
+  );
 });
 
 /** The imports of every .ts file under root/src and root/strategies, as `--list` prints them. */
