@@ -1,6 +1,7 @@
 // Two managers with --replication (child processes) in front of the lab, engines found in the fake Consul:
 // the Docker CLI works through either, hijacked streams included; killing the leader hands over within the
 // lock TTL plus a second, and the CLI works again through the survivor.
+import { clusterIdentity } from '../../src/discovery/identity.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsulConnection } from '../../src/consul/connection.js';
 import { FakeConsul } from '../support/fake-consul.js';
@@ -111,7 +112,9 @@ describe('two managers', () => {
     expect((await docker(host(pb), ['network', 'create', 'ha-net'])).code).toBe(0);
     const subnets = await Promise.all(lab().nodes.map((_n, i) => subnetOn(i, 'ha-net')));
     expect(subnets.every((x) => /^198\.19\.\d+\.0\/24$/.test(x))).toBe(true);
-    expect(fake.kvKeys('ha/shoal/state/networks/')).toHaveLength(1);
+    // The cluster's records live under its identity (the discovery URL).
+    const cluster = clusterIdentity(`consul://${fake.addr}/ha`);
+    expect(fake.kvKeys(`ha/shoal/state/clusters/${cluster}/networks/`)).toHaveLength(1);
 
     await a.kill('SIGKILL');
     const t0 = Date.now();

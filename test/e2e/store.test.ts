@@ -2,6 +2,7 @@
 // the same store file (a part lost meanwhile comes back on its subnet), and a damaged file stops the start.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { clusterIdentity } from '../../src/discovery/identity.js';
 import { StoreCorruptError } from '../../src/store/errors.js';
 import { tempStore } from '../support/temp-store.js';
 import { cleanEngines, docker, engineHost, lab, startShoal, until, type Shoal } from './support.js';
@@ -49,7 +50,13 @@ it('keeps a cluster network and its subnets across a restart on the same store f
   const onDisk = JSON.parse(readFileSync(store.path, 'utf8')) as {
     body: { records: Record<string, { value: { parts: Record<string, { subnet: string }> } }> };
   };
-  const parts = onDisk.body.records[`networks/${id}`]?.value.parts ?? {};
+  // The cluster's records live under its identity (the engines' list, as startShoal gives it).
+  const cluster = clusterIdentity(
+    lab()
+      .nodes.map((n) => n.addr)
+      .join(','),
+  );
+  const parts = onDisk.body.records[`clusters/${cluster}/networks/${id}`]?.value.parts ?? {};
   expect(
     Object.values(parts)
       .map((p) => p.subnet)
