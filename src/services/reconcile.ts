@@ -1,0 +1,78 @@
+// reconcile(desired, observed, now) → actions: pure and deterministic, no I/O, no clock, no randomness.
+// The services loop calls it after every change (and on a timer) and carries the actions out.
+import type { Action } from './actions.js';
+import { containerActions, strayContainers } from './containers.js';
+import { reconcileGlobal } from './global.js';
+import { Pass, type Limits, type TaskView } from './pass.js';
+import { reconcileReplicated } from './replicated.js';
+import { serviceMode } from './spec.js';
+import type { ContainerFacts, Desired, DesiredService, Observed, ReconcileOptions, Task } from './types.js';
+
+export const DEFAULT_LIMITS: Limits = {
+  historyLimit: 5,
+  orphanAfterMs: 24 * 3600_000,
+  goneGraceMs: 10_000,
+  prepareTimeoutMs: 10 * 60_000,
+};
+
+/**
+ * What to do so that `observed` becomes `desired`. Every service of the store must be in `desired`: the
+ * tasks of one that is not are shut down and removed. Idempotent: while the actions are being carried out,
+ * the same input gives the same actions again (the loop skips work already in flight for a task).
+ */
+export function reconcile(
+  desired: Desired,
+  observed: Observed,
+  now: number,
+  options: ReconcileOptions = {},
+): Action[] {
+  const pass = new Pass(now, { ...DEFAULT_LIMITS, ...options }, new Map(desired.nodes.map((n) => [n.id, n])));
+  const services = new Map<string, DesiredService>(desired.services.map((d) => [d.service.ID, d]));
+  const containers = containersByTask(observed.containers);
+  const tasks = new Map<string, Task>();
+  const untouchable = new Set<string>();
+  const views = new Map<string, TaskView[]>();
+  for (const task of observed.tasks) {
+    tasks.set(task.ID, task);
+    const owner = services.get(task.ServiceID);
+    if (owner && serviceMode(owner.service.Spec).kind === 'unsupported') {
+      untouchable.add(task.ID);
+      continue;
+    }
+    const facts = containers
+      .get(task.ID)
+      ?.find((f) => f.serviceId === task.ServiceID && f.nodeId === task.NodeID);
+    const v = pass.view(task, facts);
+    const list = views.get(task.ServiceID);
+    if (list) list.push(v);
+    else views.set(task.ServiceID, [v]);
+  }
+  for (const d of desired.services) {
+    const mode = serviceMode(d.service.Spec);
+    const own = views.get(d.service.ID) ?? [];
+    if (mode.kind === 'replicated') reconcileReplicated(pass, d.service, own, mode.replicas);
+    else if (mode.kind === 'global') reconcileGlobal(pass, d.service, own, d.eligibleNodes);
+  }
+  for (const [serviceId, list] of views) {
+    if (!services.has(serviceId)) for (const v of list) pass.retire(v, 'service removed');
+  }
+  for (const list of views.values()) {
+    for (const v of list) {
+      // Tasks on their way out (desired `remove`) go once their container has stopped.
+      if (v.desired === 'remove') pass.retire(v, 'removed');
+      containerActions(pass, v);
+    }
+  }
+  strayContainers(pass, observed.containers, tasks, untouchable);
+  return pass.actions();
+}
+
+function containersByTask(containers: readonly ContainerFacts[]): Map<string, ContainerFacts[]> {
+  const byTask = new Map<string, ContainerFacts[]>();
+  for (const f of containers) {
+    const list = byTask.get(f.taskId);
+    if (list) list.push(f);
+    else byTask.set(f.taskId, [f]);
+  }
+  return byTask;
+}
