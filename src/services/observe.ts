@@ -42,9 +42,12 @@ function observed(
   limits: ObserveLimits,
 ): Mark | undefined {
   const stopping = rankOf(task.DesiredState) >= rankOf('shutdown');
+  const shutdown: Mark = { state: 'shutdown', message: 'shutdown' };
+  const placed = rankOf(task.Status.State) >= rankOf('assigned');
   if (task.NodeID === '') {
-    // Never placed, so there is no container to wait for.
-    return stopping ? { state: 'shutdown', message: 'shutdown' } : undefined;
+    // Never placed, so there is no container to wait for (placed without a node makes no sense: it failed).
+    if (stopping) return shutdown;
+    return placed ? { state: 'rejected', message: 'assigned', err: 'the task has no node' } : undefined;
   }
   if (!node) return { state: 'orphaned', message: 'node left the cluster' };
   if (node.state === 'down') {
@@ -53,6 +56,8 @@ function observed(
     return downFor >= limits.orphanAfterMs ? { state: 'orphaned', message: 'node down' } : undefined;
   }
   if (facts) return fromContainer(facts, stopping);
+  // A global task knows its node before it is placed; until then it has no container either.
+  if (!placed) return stopping ? shutdown : undefined;
   return missingContainer(task, stopping, now, limits);
 }
 

@@ -159,10 +159,11 @@ export class Pass {
 }
 
 /**
- * Nothing to wait for before the record goes: never placed (no container), on a node that is down or
+ * Nothing to wait for before the record goes: never placed (no container yet; one that a placement in
+ * flight makes anyway is removed as taskless), on a node that is down or
  * gone (its container is fenced: removed as taskless once the node is back), or over and stopped.
  */
 function removableNow(v: TaskView): boolean {
-  if (!v.nodeUp) return true;
+  if (!v.nodeUp || (rankOf(v.state) < rankOf('assigned') && !v.facts)) return true;
   return isTerminal(v.state) && !v.facts?.running;
 }

@@ -6,6 +6,7 @@ import { reconcileGlobal } from './global.js';
 import { Pass, type Limits, type TaskView } from './pass.js';
 import { reconcileReplicated } from './replicated.js';
 import { serviceMode } from './spec.js';
+import { rankOf } from './task-state.js';
 import type { ContainerFacts, Desired, DesiredService, Observed, ReconcileOptions, Task } from './types.js';
 
 export const DEFAULT_LIMITS: Limits = {
@@ -65,6 +66,20 @@ export function reconcile(
   }
   strayContainers(pass, observed.containers, tasks, untouchable);
   return pass.actions();
+}
+
+/**
+ * When a pass will have something to do with nothing else changing: the earliest restart delay still
+ * running (NotBefore of a task waiting to start). The loop sets a timer for it; undefined: none.
+ */
+export function wakeAt(tasks: readonly Task[], now: number): number | undefined {
+  let at: number | undefined;
+  for (const t of tasks) {
+    const due = t.NotBefore;
+    if (due === undefined || due <= now || rankOf(t.DesiredState) >= rankOf('running')) continue;
+    if (at === undefined || due < at) at = due;
+  }
+  return at;
 }
 
 function containersByTask(containers: readonly ContainerFacts[]): Map<string, ContainerFacts[]> {

@@ -68,7 +68,9 @@ export function settle(pass: Pass, service: Service, group: readonly TaskView[],
   }
   if (rankOf(keeper.state) < rankOf('assigned')) pass.place(keeper, role.nodeId);
   const due = (keeper.task.NotBefore ?? 0) <= pass.now;
-  if (keeper.desired === 'ready' && due && !group.some((o) => o !== keeper && isLive(o))) pass.start(keeper);
+  // Desired `ready` (or anything else short of running): it waits for its delay and for the slot to be free.
+  if (keeper.desired !== 'running' && due && !group.some((o) => o !== keeper && isLive(o)))
+    pass.start(keeper);
 }
 
 /** Why a placed task's node cannot keep it, if it cannot. */

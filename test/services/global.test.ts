@@ -87,6 +87,6 @@ describe('global service', () => {
     const b = task('b', g, { node: 'n1', state: 'new' });
     expect(
       brief(run({ services: [g], nodes: [node('n1')], tasks: [a, b], containers: [facts(g, a)] })),
-    ).toEqual(['shutdownTask:b:remove']);
+    ).toEqual(['removeTask:b']);
   });
 });

@@ -1,6 +1,7 @@
 // The restart policy: a task that ended is replaced in its own slot, after Delay, within MaxAttempts per
 // Window; condition none and on-failure keep a slot as it ended.
 import { describe, expect, it } from 'vitest';
+import { wakeAt } from '../../src/services/reconcile.js';
 import { restartVerdict } from '../../src/services/restart.js';
 import { brief, facts, only, run, service, T0, task } from './fixtures.js';
 
@@ -161,5 +162,15 @@ describe('restart policy', () => {
     const containers = ts.map((t) => facts(g, t, t.NodeID === 'n2' ? { state: 'exited', exitCode: 1 } : {}));
     const creates = only(run({ services: [g], tasks: ts, containers }), 'createTask');
     expect(creates).toMatchObject([{ slot: 0, nodeId: 'n2', replaces: 't-n2', desiredState: 'ready' }]);
+  });
+
+  it('tells the loop when the next delayed start is due', () => {
+    const s = service('s');
+    const waiting = (id: string, notBefore: number, desired: 'ready' | 'running' = 'ready') =>
+      task(id, s, { desired, notBefore });
+    expect(
+      wakeAt([waiting('a', T0 + 5000), waiting('b', T0 + 2000), waiting('c', T0 + 1000, 'running')], T0),
+    ).toBe(T0 + 2000);
+    expect(wakeAt([waiting('a', T0 - 1), task('b', s)], T0)).toBeUndefined();
   });
 });
