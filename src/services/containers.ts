@@ -24,27 +24,52 @@ export function containerActions(pass: Pass, v: TaskView): void {
 }
 
 /**
- * Containers no task accounts for: one whose task is gone from the store, and a stale copy of a task on
- * another node than the task's (a create that seemed to fail but did not). A container whose labels name
- * a task of another service is left alone: its labels are not to be trusted.
+ * The containers handed in, by task. A task takes the one on its node that names its service; the others
+ * that name it are stale copies (a create that seemed to fail but did not), or, if they name another
+ * service, left alone: their labels are not to be trusted. A container no task claims has lost its task.
  */
-export function strayContainers(
-  pass: Pass,
-  containers: readonly ContainerFacts[],
-  tasks: ReadonlyMap<string, Task>,
-  untouchable: ReadonlySet<string>,
-): void {
-  for (const f of containers) {
-    const task = tasks.get(f.taskId);
-    if (!task) {
-      pass.removeContainer(f.serviceId, f.taskId, f, 'its task is gone');
-    } else if (task.ServiceID === f.serviceId && task.NodeID !== f.nodeId && !untouchable.has(task.ID)) {
+export class TaskContainers {
+  private readonly byTask = new Map<string, ContainerFacts | ContainerFacts[]>();
+  private readonly claimed = new Set<string>();
+  private readonly stale: { f: ContainerFacts; task: Task }[] = [];
+
+  constructor(private readonly all: readonly ContainerFacts[]) {
+    for (const f of all) {
+      const had = this.byTask.get(f.taskId);
+      if (!had) this.byTask.set(f.taskId, f);
+      else this.byTask.set(f.taskId, Array.isArray(had) ? [...had, f] : [had, f]);
+    }
+  }
+
+  /** The task's container, if any; `touch` false for a task that must be left alone (copies included). */
+  claim(task: Task, touch = true): ContainerFacts | undefined {
+    const had = this.byTask.get(task.ID);
+    if (!had) return undefined;
+    this.claimed.add(task.ID);
+    const mine = (f: ContainerFacts) => f.serviceId === task.ServiceID && f.nodeId === task.NodeID;
+    if (!Array.isArray(had)) {
+      if (mine(had)) return had;
+      if (touch && had.serviceId === task.ServiceID) this.stale.push({ f: had, task });
+      return undefined;
+    }
+    const own = had.find(mine);
+    for (const f of had)
+      if (touch && f !== own && f.serviceId === task.ServiceID) this.stale.push({ f, task });
+    return own;
+  }
+
+  /** removeContainer for stale copies and for containers whose task is gone. */
+  removeStrays(pass: Pass): void {
+    for (const { f, task } of this.stale) {
       pass.removeContainer(
         f.serviceId,
         f.taskId,
         f,
         `stale copy; the task is on ${task.NodeID || 'no node'}`,
       );
+    }
+    for (const f of this.all) {
+      if (!this.claimed.has(f.taskId)) pass.removeContainer(f.serviceId, f.taskId, f, 'its task is gone');
     }
   }
 }

@@ -30,6 +30,9 @@ export function observe(
 ): Mark | undefined {
   // An ended task keeps the way it ended (a complete task stopped later is still complete).
   if (isTerminal(task.Status.State)) return undefined;
+  // The common case, answered without building a mark: running, and its container says so.
+  if (task.Status.State === 'running' && facts?.running && !facts.unhealthy && node?.state === 'ready')
+    return undefined;
   const mark = observed(task, facts, node, now, limits);
   return mark && canAdvance(task.Status.State, mark.state) ? mark : undefined;
 }

@@ -8,8 +8,6 @@ import type { ContainerFacts, NodeInfo, Task } from './types.js';
 
 export interface TaskView {
   readonly task: Task;
-  /** CreatedAt in ms, for ordering a slot's tasks oldest first. */
-  readonly created: number;
   /** Its container, when the engine of its node lists it. */
   readonly facts: ContainerFacts | undefined;
   /** Its node; undefined when unplaced or when the node left the pool. */
@@ -62,7 +60,6 @@ export class Pass {
     const node = task.NodeID === '' ? undefined : this.nodes.get(task.NodeID);
     const v: TaskView = {
       task,
-      created: Date.parse(task.CreatedAt) || 0,
       facts,
       node,
       nodeUp: node?.state === 'ready',

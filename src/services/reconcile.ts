@@ -1,13 +1,13 @@
 // reconcile(desired, observed, now) → actions: pure and deterministic, no I/O, no clock, no randomness.
 // The services loop calls it after every change (and on a timer) and carries the actions out.
 import type { Action } from './actions.js';
-import { containerActions, strayContainers } from './containers.js';
+import { containerActions, TaskContainers } from './containers.js';
 import { reconcileGlobal } from './global.js';
 import { Pass, type Limits, type TaskView } from './pass.js';
 import { reconcileReplicated } from './replicated.js';
-import { serviceMode } from './spec.js';
+import { serviceMode, type ServiceMode } from './spec.js';
 import { rankOf } from './task-state.js';
-import type { ContainerFacts, Desired, DesiredService, Observed, ReconcileOptions, Task } from './types.js';
+import type { Desired, Observed, ReconcileOptions, Task } from './types.js';
 
 export const DEFAULT_LIMITS: Limits = {
   historyLimit: 5,
@@ -28,34 +28,29 @@ export function reconcile(
   options: ReconcileOptions = {},
 ): Action[] {
   const pass = new Pass(now, { ...DEFAULT_LIMITS, ...options }, new Map(desired.nodes.map((n) => [n.id, n])));
-  const services = new Map<string, DesiredService>(desired.services.map((d) => [d.service.ID, d]));
-  const containers = containersByTask(observed.containers);
-  const tasks = new Map<string, Task>();
-  const untouchable = new Set<string>();
+  const modes = new Map<string, ServiceMode>(
+    desired.services.map((d) => [d.service.ID, serviceMode(d.service.Spec)]),
+  );
+  const containers = new TaskContainers(observed.containers);
   const views = new Map<string, TaskView[]>();
   for (const task of observed.tasks) {
-    tasks.set(task.ID, task);
-    const owner = services.get(task.ServiceID);
-    if (owner && serviceMode(owner.service.Spec).kind === 'unsupported') {
-      untouchable.add(task.ID);
+    if (modes.get(task.ServiceID)?.kind === 'unsupported') {
+      containers.claim(task, false);
       continue;
     }
-    const facts = containers
-      .get(task.ID)
-      ?.find((f) => f.serviceId === task.ServiceID && f.nodeId === task.NodeID);
-    const v = pass.view(task, facts);
+    const v = pass.view(task, containers.claim(task));
     const list = views.get(task.ServiceID);
     if (list) list.push(v);
     else views.set(task.ServiceID, [v]);
   }
   for (const d of desired.services) {
-    const mode = serviceMode(d.service.Spec);
+    const mode = modes.get(d.service.ID);
     const own = views.get(d.service.ID) ?? [];
-    if (mode.kind === 'replicated') reconcileReplicated(pass, d.service, own, mode.replicas);
-    else if (mode.kind === 'global') reconcileGlobal(pass, d.service, own, d.eligibleNodes);
+    if (mode?.kind === 'replicated') reconcileReplicated(pass, d.service, own, mode.replicas);
+    else if (mode?.kind === 'global') reconcileGlobal(pass, d.service, own, d.eligibleNodes);
   }
   for (const [serviceId, list] of views) {
-    if (!services.has(serviceId)) for (const v of list) pass.retire(v, 'service removed');
+    if (!modes.has(serviceId)) for (const v of list) pass.retire(v, 'service removed');
   }
   for (const list of views.values()) {
     for (const v of list) {
@@ -64,7 +59,7 @@ export function reconcile(
       containerActions(pass, v);
     }
   }
-  strayContainers(pass, observed.containers, tasks, untouchable);
+  containers.removeStrays(pass);
   return pass.actions();
 }
 
@@ -80,14 +75,4 @@ export function wakeAt(tasks: readonly Task[], now: number): number | undefined 
     if (at === undefined || due < at) at = due;
   }
   return at;
-}
-
-function containersByTask(containers: readonly ContainerFacts[]): Map<string, ContainerFacts[]> {
-  const byTask = new Map<string, ContainerFacts[]>();
-  for (const f of containers) {
-    const list = byTask.get(f.taskId);
-    if (list) list.push(f);
-    else byTask.set(f.taskId, [f]);
-  }
-  return byTask;
 }

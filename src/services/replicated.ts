@@ -1,6 +1,6 @@
 // A replicated service: exactly Replicas slots taken. Missing slots get a task (lowest free numbers first);
 // surplus slots go, non-running ones first, then from the node with most of the service, highest slot first.
-import { isActive, isLive, type Pass, type TaskView } from './pass.js';
+import { isLive, type Pass, type TaskView } from './pass.js';
 import { groupBy, isOccupied, pickKeeper, settle, trim } from './slot.js';
 import type { Service } from './types.js';
 
@@ -10,7 +10,8 @@ export function reconcileReplicated(pass: Pass, service: Service, views: TaskVie
     if (Number.isInteger(v.task.Slot) && v.task.Slot >= 1) valid.push(v);
     else pass.retire(v, 'not a slot of a replicated service');
   }
-  const slots = new Map([...groupBy(valid, (v) => v.task.Slot)].sort(([a], [b]) => a - b));
+  const bySlot = groupBy(valid, (v) => v.task.Slot);
+  const slots = new Map([...bySlot.keys()].sort((a, b) => a - b).map((k) => [k, bySlot.get(k) ?? []]));
   const occupied = [...slots.keys()].filter((s) => isOccupied(pass, service, slots.get(s) ?? []));
   const surplus = occupied.length - replicas;
   const victims = new Set(surplus > 0 ? scaleDownVictims(slots, occupied, surplus) : []);
@@ -54,7 +55,7 @@ export function scaleDownVictims(
   const byNode = new Map<string, number[]>();
   for (const slot of occupied) {
     const group = slots.get(slot) ?? [];
-    const keeper = pickKeeper(group.filter((v) => !v.removed && isActive(v.desired)));
+    const keeper = pickKeeper(group);
     if (keeper && keeper.state === 'running' && isLive(keeper)) {
       const list = byNode.get(keeper.task.NodeID);
       if (list) list.push(slot);

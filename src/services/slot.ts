@@ -26,10 +26,19 @@ export function groupBy<K>(views: readonly TaskView[], keyOf: (v: TaskView) => K
     else groups.set(key, [v]);
   }
   for (const g of groups.values()) {
-    g.sort((a, b) => a.created - b.created || (a.task.ID < b.task.ID ? -1 : a.task.ID > b.task.ID ? 1 : 0));
+    if (g.length > 1) g.sort(olderFirst);
     for (const v of g) v.group = g;
   }
   return groups;
+}
+
+/** Creation order; ISO timestamps of one length compare as text (the common case), others as dates. */
+function olderFirst(a: TaskView, b: TaskView): number {
+  const x = a.task.CreatedAt;
+  const y = b.task.CreatedAt;
+  const byTime =
+    x.length === y.length ? (x < y ? -1 : x > y ? 1 : 0) : (Date.parse(x) || 0) - (Date.parse(y) || 0);
+  return byTime || (a.task.ID < b.task.ID ? -1 : a.task.ID > b.task.ID ? 1 : 0);
 }
 
 /**
@@ -44,10 +53,16 @@ export function isOccupied(pass: Pass, service: Service, group: readonly TaskVie
   return !restartVerdict(newest.task, newest.state, service.SpecVersion, pass.now).restart;
 }
 
-/** The task that keeps the slot: one whose process runs, else one still going, else the newest. */
-export function pickKeeper(active: readonly TaskView[]): TaskView | undefined {
+/**
+ * Of the tasks meant to run in a slot, the one that keeps it: one whose process runs, else one still
+ * going, else the newest.
+ */
+export function pickKeeper(group: readonly TaskView[]): TaskView | undefined {
   let best: TaskView | undefined;
-  for (const v of active) if (!best || keeperScore(v) >= keeperScore(best)) best = v;
+  for (const v of group) {
+    if (v.removed || !isActive(v.desired)) continue;
+    if (!best || keeperScore(v) >= keeperScore(best)) best = v;
+  }
   return best;
 }
 
@@ -57,9 +72,9 @@ function keeperScore(v: TaskView): number {
 
 /** Brings one slot in line: one keeper, replaced if it ended or lost its node, placed and started in turn. */
 export function settle(pass: Pass, service: Service, group: readonly TaskView[], role: SlotRole): void {
-  const active = group.filter((v) => !v.removed && isActive(v.desired));
-  const keeper = pickKeeper(active);
-  for (const v of active) if (v !== keeper) pass.retire(v, 'another task holds its slot');
+  const keeper = pickKeeper(group);
+  for (const v of group)
+    if (v !== keeper && !v.removed && isActive(v.desired)) pass.retire(v, 'another task holds its slot');
   if (!keeper || role.frozen) return;
   const lost = role.moveOnNodeLoss ? nodeLoss(keeper) : undefined;
   if (lost !== undefined || isTerminal(keeper.state)) {
@@ -122,7 +137,7 @@ function replace(
 /** History: at most `limit` tasks per slot, removing the oldest that are over; never the newest. */
 export function trim(pass: Pass, group: readonly TaskView[]): void {
   const limit = pass.limits.historyLimit;
-  if (limit < 0) return;
+  if (limit < 0 || group.length <= limit) return;
   const kept = group.filter((v) => !v.removed);
   let excess = kept.length - limit;
   const newest = kept.at(-1);
