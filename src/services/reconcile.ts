@@ -27,7 +27,7 @@ export function reconcile(
   now: number,
   options: ReconcileOptions = {},
 ): Action[] {
-  const pass = new Pass(now, { ...DEFAULT_LIMITS, ...options }, new Map(desired.nodes.map((n) => [n.id, n])));
+  const pass = new Pass(now, limitsOf(options), new Map(desired.nodes.map((n) => [n.id, n])));
   const modes = new Map<string, ServiceMode>(
     desired.services.map((d) => [d.service.ID, serviceMode(d.service.Spec)]),
   );
@@ -61,6 +61,16 @@ export function reconcile(
   }
   containers.removeStrays(pass);
   return pass.actions();
+}
+
+/** The options over the defaults; an option given as undefined (or not a number) keeps its default. */
+function limitsOf(options: ReconcileOptions): Limits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(limits) as (keyof Limits)[]) {
+    const v = options[key];
+    if (typeof v === 'number' && !Number.isNaN(v)) limits[key] = v;
+  }
+  return limits;
 }
 
 /**

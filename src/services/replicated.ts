@@ -1,7 +1,7 @@
 // A replicated service: exactly Replicas slots taken. Missing slots get a task (lowest free numbers first);
 // surplus slots go, non-running ones first, then from the node with most of the service, highest slot first.
 import { isLive, type Pass, type TaskView } from './pass.js';
-import { groupBy, isOccupied, pickKeeper, settle, trim } from './slot.js';
+import { groupBy, isOccupied, nodeLoss, pickKeeper, settle, trim } from './slot.js';
 import type { Service } from './types.js';
 
 export function reconcileReplicated(pass: Pass, service: Service, views: TaskView[], replicas: number): void {
@@ -56,7 +56,8 @@ export function scaleDownVictims(
   for (const slot of occupied) {
     const group = slots.get(slot) ?? [];
     const keeper = pickKeeper(group);
-    if (keeper && keeper.state === 'running' && isLive(keeper)) {
+    // Running where it may stay; one on a drained node would move anyway, so it counts as idle.
+    if (keeper && keeper.state === 'running' && isLive(keeper) && nodeLoss(keeper) === undefined) {
       const list = byNode.get(keeper.task.NodeID);
       if (list) list.push(slot);
       else byNode.set(keeper.task.NodeID, [slot]);

@@ -40,6 +40,12 @@ describe('task history', () => {
     ).toHaveLength(6);
   });
 
+  it('an option given as undefined keeps its default', () => {
+    const tasks = [...history, current];
+    const actions = run({ services: [s], tasks, containers, options: { historyLimit: undefined } });
+    expect(actions.filter((a) => a.kind === 'removeTask')).toHaveLength(2);
+  });
+
   it('never removes a task that is still stopping (its copy goes at once: the slot has a running task)', () => {
     const stopping = task('stopping', s, { slot: 1, node: 'n1', desired: 'shutdown', at: T0 - 86_400_000 });
     const tasks = [stopping, ...history, current];

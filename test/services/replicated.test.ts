@@ -66,6 +66,15 @@ describe('replicated service', () => {
     ]);
   });
 
+  it('scales down a task on a drained node before a running one that may stay', () => {
+    const s1 = service('s', { replicas: 1 });
+    const a = task('a', s1, { slot: 1, node: 'n1' });
+    const b = task('b', s1, { slot: 2, node: 'n2' });
+    const nodes = [node('n1', { availability: 'drain' }), node('n2')];
+    const actions = run({ services: [s1], tasks: [a, b], nodes, containers: [facts(s1, a), facts(s1, b)] });
+    expect(brief(actions)).toEqual(['shutdownTask:a:remove', 'stopContainer:c-a']);
+  });
+
   it('removes a scaled-down task once its container has stopped, and its history with it', () => {
     const s0 = service('s', { replicas: 0 });
     const gone = task('a', s0, { slot: 1, node: 'n1', state: 'shutdown', desired: 'remove' });
