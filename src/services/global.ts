@@ -1,0 +1,54 @@
+// A global service: one task on every eligible node that is ready and active. A drained, down, departed
+// or no-longer-eligible node loses its tasks (they are not moved); a paused node keeps what it has.
+import type { Pass, TaskView } from './pass.js';
+import { isLive } from './pass.js';
+import { groupBy, isOccupied, settle, trim } from './slot.js';
+import type { NodeInfo, Service } from './types.js';
+
+type Role = { kind: 'target' } | { kind: 'frozen' } | { kind: 'none'; reason: string };
+
+function roleOf(node: NodeInfo | undefined, eligible: ReadonlySet<string> | undefined): Role {
+  if (!node) return { kind: 'none', reason: 'node left the cluster' };
+  if (eligible && !eligible.has(node.id))
+    return { kind: 'none', reason: 'node no longer satisfies the constraints' };
+  if (node.state === 'down') return { kind: 'none', reason: 'node down' };
+  if (node.availability === 'drain') return { kind: 'none', reason: 'node drained' };
+  return node.availability === 'pause' ? { kind: 'frozen' } : { kind: 'target' };
+}
+
+export function reconcileGlobal(
+  pass: Pass,
+  service: Service,
+  views: TaskView[],
+  eligible: ReadonlySet<string> | undefined,
+): void {
+  const valid: TaskView[] = [];
+  for (const v of views) {
+    if (v.task.NodeID !== '' && v.task.Slot === 0) valid.push(v);
+    else pass.retire(v, 'not a task of a global service');
+  }
+  const byNode = groupBy(valid, (v) => v.task.NodeID);
+  const occupied = new Set([...byNode].filter(([, g]) => isOccupied(pass, service, g)).map(([id]) => id));
+  for (const [nodeId, group] of byNode) {
+    const role = roleOf(pass.nodes.get(nodeId), eligible);
+    if (role.kind === 'none') {
+      // Its history goes too, so that the node starts afresh if it comes back.
+      for (const v of group) pass.retire(v, role.reason);
+      continue;
+    }
+    settle(pass, service, group, { slot: 0, nodeId, moveOnNodeLoss: false, frozen: role.kind === 'frozen' });
+    trim(pass, group);
+  }
+  for (const node of pass.nodes.values()) {
+    if (occupied.has(node.id) || roleOf(node, eligible).kind !== 'target') continue;
+    const busy = byNode.get(node.id)?.some(isLive) ?? false;
+    pass.create({
+      serviceId: service.ID,
+      slot: 0,
+      nodeId: node.id,
+      specVersion: service.SpecVersion,
+      desiredState: busy ? 'ready' : 'running',
+      reason: `node ${node.id} has no task`,
+    });
+  }
+}

@@ -1,0 +1,61 @@
+// What the API answers from the model, pure: `docker service ls` counts, task names, the task container's
+// name and labels. The task filters and insertDefaults live next door and are re-exported here.
+import { TASK_LABELS } from './facts.js';
+import { containerLabels, serviceMode, serviceName } from './spec.js';
+import { taskName } from './task-name.js';
+import type { NodeInfo, Service, Task } from './types.js';
+
+export { insertDefaults } from './defaults.js';
+export { taskFilter, type TaskFilterContext } from './task-filter.js';
+export { isUpToDate, taskName } from './task-name.js';
+
+export interface ServiceStatus {
+  RunningTasks: number;
+  DesiredTasks: number;
+  /** Jobs only (not emulated): always 0. */
+  CompletedTasks: number;
+}
+
+/**
+ * `ServiceStatus` for `GET /services?status=true`, counted as SwarmKit's ListServiceStatuses does, except
+ * that a task on a node that is down does not count as running: its last word may be stale, and its
+ * replacement is already counted.
+ */
+export function serviceStatus(
+  service: Service,
+  tasks: readonly Task[],
+  nodes: readonly NodeInfo[],
+): ServiceStatus {
+  const down = new Set(nodes.filter((n) => n.state === 'down').map((n) => n.id));
+  const mode = serviceMode(service.Spec);
+  let running = 0;
+  let desired = mode.kind === 'replicated' ? mode.replicas : 0;
+  for (const t of tasks) {
+    if (t.ServiceID !== service.ID) continue;
+    if (t.Status.State === 'running' && !down.has(t.NodeID)) running++;
+    if (mode.kind === 'global' && t.DesiredState === 'running') desired++;
+  }
+  return { RunningTasks: running, DesiredTasks: desired, CompletedTasks: 0 };
+}
+
+/** The name of a task's container. */
+export function taskContainerName(service: Service, task: Task): string {
+  return taskName(service, task);
+}
+
+/**
+ * The labels of a task's container: its ContainerSpec.Labels (from the spec it was made from), the ones
+ * Docker's task containers carry, and Shoal's cluster label, which marks it as ours (facts.ts).
+ */
+export function taskContainerLabels(service: Service, task: Task, clusterId: string): Record<string, string> {
+  return {
+    ...containerLabels(task.Spec),
+    [TASK_LABELS.nodeId]: task.NodeID,
+    [TASK_LABELS.serviceId]: service.ID,
+    [TASK_LABELS.serviceName]: serviceName(service.Spec),
+    [TASK_LABELS.task]: '',
+    [TASK_LABELS.taskId]: task.ID,
+    [TASK_LABELS.taskName]: taskName(service, task),
+    [TASK_LABELS.cluster]: clusterId,
+  };
+}
