@@ -1,37 +1,11 @@
-// A task's container, as swarm mode's executor makes it: the create body from the service's ContainerSpec,
-// resources, log driver and networks, named `<service>.<slot>.<task ID>` and labelled as swarm mode labels it.
+// A task's container, as swarm mode's executor makes it: the create body from the task's template
+// (ContainerSpec, resources, log driver, networks). Its name and labels come from view.ts.
 type Json = Record<string, unknown>;
 
 const obj = (v: unknown): Json =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
 const list = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-export interface TaskIdentity {
-  serviceId: string;
-  serviceName: string;
-  taskId: string;
-  /** 0 for a global service's task (named after its node instead). */
-  slot: number;
-  nodeId: string;
-}
-
-/** `<service>.<slot>.<task ID>`, or `<service>.<node ID>.<task ID>` for a global service's task. */
-export function taskContainerName(t: TaskIdentity): string {
-  return `${t.serviceName}.${t.slot > 0 ? String(t.slot) : t.nodeId}.${t.taskId}`;
-}
-
-/** The labels swarm mode puts on a task's container (what `docker ps` and the reconciler read back). */
-export function taskLabels(t: TaskIdentity): Record<string, string> {
-  return {
-    'com.docker.swarm.node.id': t.nodeId,
-    'com.docker.swarm.service.id': t.serviceId,
-    'com.docker.swarm.service.name': t.serviceName,
-    'com.docker.swarm.task': '',
-    'com.docker.swarm.task.id': t.taskId,
-    'com.docker.swarm.task.name': taskContainerName(t),
-  };
-}
 
 /** `IP host…` (swarm's Hosts) → `host:IP` entries (Docker's ExtraHosts). */
 function extraHosts(hosts: unknown): string[] | undefined {
@@ -73,8 +47,11 @@ function hostConfig(cs: Json, template: Json): Json {
   return Object.fromEntries(Object.entries(hc).filter(([, v]) => v !== undefined));
 }
 
-/** The create body for a task's container (the engine checks the rest, as it would for swarm mode). */
-export function taskContainerBody(template: Json, t: TaskIdentity): Json {
+/**
+ * The create body for a task's container (the engine checks the rest, as it would for swarm mode); `labels`
+ * are view.ts's taskContainerLabels (the spec's own, swarm's and Shoal's cluster label).
+ */
+export function taskContainerBody(template: Json, labels: Record<string, string>): Json {
   const cs = obj(template['ContainerSpec']);
   const grace = num(cs['StopGracePeriod']);
   const body: Json = {
@@ -90,7 +67,7 @@ export function taskContainerBody(template: Json, t: TaskIdentity): Json {
     StopSignal: typeof cs['StopSignal'] === 'string' ? cs['StopSignal'] : undefined,
     StopTimeout: grace === undefined ? undefined : Math.ceil(grace / 1e9),
     Healthcheck: cs['Healthcheck'],
-    Labels: { ...(obj(cs['Labels']) as Record<string, string>), ...taskLabels(t) },
+    Labels: labels,
     HostConfig: hostConfig(cs, template),
   };
   const networks = list(template['Networks']);

@@ -1,21 +1,8 @@
-// A task's container from its service's task template, as swarm mode's executor makes it.
+// A task's container body from its task template, as swarm mode's executor makes it.
 import { expect, it } from 'vitest';
-import { taskContainerBody, taskContainerName, taskLabels } from '../../src/services/container-body.js';
+import { taskContainerBody } from '../../src/services/container-body.js';
 
-const t = { serviceId: 'svc1', serviceName: 'web', taskId: 'task1', slot: 2, nodeId: 'node1' };
-
-it('names and labels the container as swarm mode does', () => {
-  expect(taskContainerName(t)).toBe('web.2.task1');
-  expect(taskContainerName({ ...t, slot: 0 })).toBe('web.node1.task1');
-  expect(taskLabels(t)).toEqual({
-    'com.docker.swarm.node.id': 'node1',
-    'com.docker.swarm.service.id': 'svc1',
-    'com.docker.swarm.service.name': 'web',
-    'com.docker.swarm.task': '',
-    'com.docker.swarm.task.id': 'task1',
-    'com.docker.swarm.task.name': 'web.2.task1',
-  });
-});
+const labels = { team: 'x', 'com.docker.swarm.task.name': 'web.2.task1' };
 
 it('maps the container spec, resources, DNS, hosts, log driver and networks', () => {
   const body = taskContainerBody(
@@ -42,7 +29,7 @@ it('maps the container spec, resources, DNS, hosts, log driver and networks', ()
       LogDriver: { Name: 'json-file', Options: { 'max-size': '1m' } },
       Networks: [{ Target: 'backend', Aliases: ['api'] }],
     },
-    t,
+    labels,
   );
   expect(body).toMatchObject({
     Image: 'busybox:local',
@@ -71,7 +58,7 @@ it('maps the container spec, resources, DNS, hosts, log driver and networks', ()
 });
 
 it('leaves out what the spec does not set', () => {
-  const body = taskContainerBody({ ContainerSpec: { Image: 'busybox:local', Args: ['sleep', '1'] } }, t);
+  const body = taskContainerBody({ ContainerSpec: { Image: 'busybox:local', Args: ['sleep', '1'] } }, {});
   expect(Object.keys(body).sort()).toEqual(['Cmd', 'HostConfig', 'Image', 'Labels']);
   expect(body['HostConfig']).toEqual({ RestartPolicy: { Name: 'no' } });
 });
