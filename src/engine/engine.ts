@@ -21,6 +21,7 @@ import {
   type EngineState,
   type Health,
 } from './health.js';
+import { Coalescer } from './coalesce.js';
 import { Limiter } from './limiter.js';
 import { EngineOperations } from './operations.js';
 import { ResourceLists, type ListKind } from './resource-lists.js';
@@ -83,7 +84,8 @@ export class Engine {
   private busy = false;
   private again = false;
   private stopped = false;
-  private readonly inflight = new Map<string, boolean>();
+  /** Container re-reads after events, one at a time per container. */
+  private readonly rereads: Coalescer;
   private readonly rng: () => number;
   private readonly versionCache = new Map<string, string>();
 
@@ -102,6 +104,11 @@ export class Engine {
     );
     this.rng = opts.rng ?? Math.random;
     this.ops = new EngineOperations(this);
+    this.rereads = new Coalescer(
+      (id) => refreshContainer(this.client, this.containers, id),
+      (err) => this.noteError(err),
+      () => this.stopped,
+    );
   }
 
   get id(): string {
@@ -206,25 +213,6 @@ export class Engine {
   /** Re-reads one container after a change; a failure is reported to health, never thrown. */
   async settleContainer(id: string): Promise<void> {
     await this.refreshContainer(id).catch((err: unknown) => this.noteError(err));
-  }
-
-  private refreshContainerSoon(id: string): void {
-    if (this.inflight.has(id)) {
-      this.inflight.set(id, true);
-      return;
-    }
-    this.inflight.set(id, false);
-    void (async () => {
-      do {
-        this.inflight.set(id, false);
-        try {
-          await refreshContainer(this.client, this.containers, id);
-        } catch (err) {
-          this.noteError(err);
-        }
-      } while (this.inflight.get(id) === true && !this.stopped);
-      this.inflight.delete(id);
-    })();
   }
 
   private schedule(delayMs: number): void {
@@ -379,7 +367,7 @@ export class Engine {
     if (effect.container?.action === 'remove') {
       this.containers.remove(effect.container.id, this.containers.nextSeq());
     } else if (effect.container) {
-      this.refreshContainerSoon(effect.container.id);
+      this.rereads.soon(effect.container.id);
     }
     if (effect.images) this.lists.refreshSoon('images');
     if (effect.networks) this.lists.refreshSoon('networks');
