@@ -84,13 +84,13 @@ it('an unhealthy engine is down with why; one that left the pool reads from its 
 });
 
 it('the manager is a drained, reachable leader whose ID follows the cluster and the manager key', () => {
-  const m = managerNode('c1', { addr: '10.0.0.5:2375', key: '' }, { createdAt: 't', index: 2 });
+  const m = managerNode('c1', { addr: '198.18.0.5:2375', key: '' }, { createdAt: 't', index: 2 });
   expect(m).toMatchObject({
     ID: managerNodeId('c1', ''),
     Version: { Index: 2 },
     Spec: { Role: 'manager', Availability: 'drain', Labels: {} },
-    Status: { State: 'ready', Addr: '10.0.0.5' },
-    ManagerStatus: { Leader: true, Reachability: 'reachable', Addr: '10.0.0.5:2375' },
+    Status: { State: 'ready', Addr: '198.18.0.5' },
+    ManagerStatus: { Leader: true, Reachability: 'reachable', Addr: '198.18.0.5:2375' },
   });
   expect(m.Description.Engine.EngineVersion).toMatch(/^swarm\/1\.2\.9\+shoal/);
   expect(managerNodeId('c1', '')).not.toBe(managerNodeId('c2', ''));
