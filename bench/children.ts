@@ -62,3 +62,15 @@ export function startChild(
     });
   });
 }
+
+/**
+ * `shoal manage …args` as a child, ready once it listens (and, with `engines`, once that many engines have
+ * registered); its port is the one it listens on.
+ */
+export function startManager(args: string[], engines = 0): Promise<Child> {
+  return startChild('dist/src/cli.js', ['manage', ...args], (out) => {
+    if ((out.match(/Registered Engine/g) ?? []).length < engines) return undefined;
+    const m = /Listening for HTTP on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+    return m ? Number(m[1]) : undefined;
+  });
+}

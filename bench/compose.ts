@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRegistry } from '../src/lab/registry.js';
-import { startChild } from './children.js';
+import { startManager } from './children.js';
 import { benchLab } from './lab.js';
 import { benchStoreArgs } from './store.js';
 
@@ -32,14 +32,7 @@ export async function runComposeBench(): Promise<void> {
   const lab = await benchLab();
   const registry = await startRegistry(lab);
   const addrs = lab.nodes.map((n) => n.addr).join(',');
-  const shoal = await startChild(
-    'dist/src/cli.js',
-    ['manage', ...benchStoreArgs(), '-H', 'tcp://127.0.0.1:0', addrs],
-    (out) =>
-      (out.match(/Registered Engine/g) ?? []).length >= 3
-        ? Number(/Listening for HTTP on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1])
-        : undefined,
-  );
+  const shoal = await startManager([...benchStoreArgs(), '-H', 'tcp://127.0.0.1:0', addrs], 3);
   const viaShoal = `tcp://127.0.0.1:${shoal.port}`;
   const direct = `tcp://${lab.nodes[0]?.addr ?? ''}`;
   const dir = resolve('compose-examples/web-worker-cache');

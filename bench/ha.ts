@@ -2,7 +2,7 @@
 // engine's registration in Consul to its first scheduled container, and leader failover time over 5 kills.
 import { ConsulConnection } from '../src/consul/connection.js';
 import { FakeConsul } from '../test/support/fake-consul.js';
-import { startChild, type Child } from './children.js';
+import { startManager, type Child } from './children.js';
 import { benchLab } from './lab.js';
 import { benchStoreArgs } from './store.js';
 import { freePort } from '../test/support/free-port.js';
@@ -15,19 +15,8 @@ const stats = (xs: number[]) => {
 };
 
 function manager(args: string[]): Promise<Child> {
-  return startChild(
-    'dist/src/cli.js',
-    [
-      'manage',
-      // Replicated managers share the Consul store at the discovery's prefix (the default).
-      ...(args.includes('--replication') ? [] : benchStoreArgs()),
-      ...args,
-    ],
-    (out) => {
-      const m = /Listening for HTTP on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      return m ? Number(m[1]) : undefined;
-    },
-  );
+  // Replicated managers share the Consul store at the discovery's prefix (the default).
+  return startManager([...(args.includes('--replication') ? [] : benchStoreArgs()), ...args]);
 }
 
 async function role(port: number): Promise<string | undefined> {

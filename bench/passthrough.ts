@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { Client } from 'undici';
 import { benchLab } from './lab.js';
 import type { LabLayout } from '../src/lab/layout.js';
-import { startChild, type Child } from './children.js';
+import { startChild, startManager, type Child } from './children.js';
 import { load, type LoadResult, type Target } from './load.js';
 import { benchStoreArgs } from './store.js';
 
@@ -118,14 +118,7 @@ export async function runPassthroughBench(): Promise<void> {
     const node0 = lab.nodes[0];
     if (!node0) throw new Error('no node');
     const addrs = lab.nodes.map((n) => n.addr).join(',');
-    const shoalChild = await startChild(
-      'dist/src/cli.js',
-      ['manage', ...benchStoreArgs(), '-H', 'tcp://127.0.0.1:0', addrs],
-      (out) =>
-        (out.match(/Registered Engine/g) ?? []).length >= 3
-          ? Number(/Listening for HTTP on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1])
-          : undefined,
-    );
+    const shoalChild = await startManager([...benchStoreArgs(), '-H', 'tcp://127.0.0.1:0', addrs], 3);
     children.push(shoalChild);
     const undiciProxy = await startChild('dist/bench/proxies/undici-proxy.js', ['0', node0.addr], (o) =>
       /^\d+\n/.test(o) ? Number(o) : undefined,

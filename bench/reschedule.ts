@@ -7,7 +7,7 @@ import { dockerdPid, isAlive } from '../src/lab/dockerd.js';
 import { labStartNode } from '../src/lab/lab.js';
 import type { LabLayout } from '../src/lab/layout.js';
 import { run } from '../src/lab/run.js';
-import { startChild, type Child } from './children.js';
+import { startManager, type Child } from './children.js';
 import { benchLab } from './lab.js';
 import { benchStoreArgs } from './store.js';
 
@@ -197,28 +197,20 @@ export async function runRescheduleBench(): Promise<void> {
   say(`\n## Rescheduling under faults (${RUNS} runs each, node-${VICTIM} with ten busy neighbours)`);
   let shoal: Child | undefined;
   try {
-    shoal = await startChild(
-      'dist/src/cli.js',
-      [
-        'manage',
-        ...benchStoreArgs(),
-        '-H',
-        'tcp://127.0.0.1:0',
-        '--engine-failure-retry',
-        '1',
-        '--engine-refresh-min-interval',
-        '1s',
-        '--engine-refresh-max-interval',
-        '1s',
-        '--heartbeat',
-        '1s',
-        lab.nodes.map((n) => n.addr).join(','),
-      ],
-      (out) => {
-        const m = /Listening for HTTP on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-        return m ? Number(m[1]) : undefined;
-      },
-    );
+    shoal = await startManager([
+      ...benchStoreArgs(),
+      '-H',
+      'tcp://127.0.0.1:0',
+      '--engine-failure-retry',
+      '1',
+      '--engine-refresh-min-interval',
+      '1s',
+      '--engine-refresh-max-interval',
+      '1s',
+      '--heartbeat',
+      '1s',
+      lab.nodes.map((n) => n.addr).join(','),
+    ]);
     const base = `http://127.0.0.1:${shoal.port}`;
     const host = `tcp://127.0.0.1:${shoal.port}`;
     await until(
