@@ -83,21 +83,33 @@ export class EngineOperations extends ImageOperations {
     return this.call('GET', '/containers/json', { query: { all: '1', size: '1', filters } });
   }
 
-  /** A container's log stream (stdout and stderr multiplexed unless the container has a TTY). */
+  /**
+   * A container's log stream (stdout and stderr multiplexed unless the container has a TTY). Both streams
+   * unless one is turned off; `signal` abandons a call still waiting for its answer.
+   */
   async logs(
     id: string,
-    opts: { follow?: boolean; tail?: string; since?: string; timestamps?: boolean } = {},
+    opts: {
+      follow?: boolean;
+      tail?: string;
+      since?: string;
+      timestamps?: boolean;
+      stdout?: boolean;
+      stderr?: boolean;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<Readable> {
     const flag = (b: boolean | undefined) => (b ? '1' : undefined);
     const res = await this.raw('GET', `/containers/${enc(id)}/logs`, {
       query: {
-        stdout: '1',
-        stderr: '1',
+        stdout: opts.stdout === false ? '0' : '1',
+        stderr: opts.stderr === false ? '0' : '1',
         follow: flag(opts.follow),
         tail: opts.tail,
         since: opts.since,
         timestamps: flag(opts.timestamps),
       },
+      signal: opts.signal,
     });
     return res.body;
   }

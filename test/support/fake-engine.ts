@@ -16,6 +16,7 @@ import {
   goBody,
   strslice,
 } from './fake-bodies.js';
+import { FakeLog, frame } from './fake-logs.js';
 import { FakeVolumes } from './fake-volumes.js';
 
 const EOF_BODY = 'got EOF while reading request body';
@@ -105,6 +106,7 @@ export class FakeEngine {
   failNetworkCreate = false;
   readonly networks = new Map<string, Record<string, unknown>>();
   readonly volumes = new FakeVolumes();
+  private readonly logs = new Map<string, FakeLog>();
 
   constructor(readonly opts: FakeEngineOptions) {
     this.id = opts.id ?? `${hex(2).toUpperCase()}:${hex(2).toUpperCase()}:FAKE`;
@@ -164,6 +166,16 @@ export class FakeEngine {
     this.containers.set(c.Id, c);
     this.emit('container', 'create', c);
     return c;
+  }
+
+  /** A container's logs: give it lines, feed its follow streams, see which answers are still open. */
+  logOf(id: string): FakeLog {
+    let l = this.logs.get(id);
+    if (!l) {
+      l = new FakeLog(() => this.containers.get(id)?.Tty ?? false);
+      this.logs.set(id, l);
+    }
+    return l;
   }
 
   private newContainer(name: string, body: Record<string, unknown>): FakeContainer {
@@ -305,6 +317,7 @@ export class FakeEngine {
       };
       for (const w of this.waiters.get(c.Id) ?? []) w();
       this.waiters.delete(c.Id);
+      this.logs.get(c.Id)?.end();
     }
   }
 
@@ -603,12 +616,8 @@ export class FakeEngine {
           () => res.end(JSON.stringify({ StatusCode: c.State.ExitCode }) + '\n'),
         ]);
         return;
-      case 'logs': {
-        res.writeHead(200);
-        for (const line of ['one\n', 'two\n']) res.write(frame(1, Buffer.from(line)));
-        res.end();
-        return;
-      }
+      case 'logs':
+        return this.logOf(c.Id).serve(url, res, c.State.Running);
       case 'exec': {
         const body = (await goBody(req, EXEC_CONFIG, { status: 400, eof: EOF_BODY })) ?? {};
         if (!Array.isArray(body['Cmd']) || body['Cmd'].length === 0)
@@ -688,12 +697,4 @@ const HOST_CONFIG_KEPT = new Set([
 function knownHostConfig(hc: unknown): Record<string, unknown> {
   const entries = Object.entries((hc ?? {}) as Record<string, unknown>);
   return Object.fromEntries(entries.filter(([k]) => HOST_CONFIG_KEPT.has(k)));
-}
-
-/** Docker's stdcopy framing: [stream, 0, 0, 0, size BE] + payload. */
-export function frame(stream: number, payload: Buffer): Buffer {
-  const h = Buffer.alloc(8);
-  h[0] = stream;
-  h.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([h, payload]);
 }
