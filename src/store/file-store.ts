@@ -1,11 +1,20 @@
 // The embedded store: every record in one JSON file, replaced atomically (temp file, fsync, rename, fsync of
-// the directory) one write at a time. A file that cannot be trusted is reported and never overwritten.
+// the directory) once per write or batch, one at a time. A file that cannot be trusted is reported and never
+// overwritten.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { StoreReadOnlyError, StoreUnavailableError } from './errors.js';
 import type { FileBody } from './file-format.js';
 import { currentIdentity, load, removeLeftovers, replace } from './file-io.js';
-import { checkKey, jsonCopy, type Store, type StoreEntry } from './store.js';
+import {
+  checkBatch,
+  checkKey,
+  jsonCopy,
+  type CheckedOp,
+  type Store,
+  type StoreEntry,
+  type StoreOp,
+} from './store.js';
 
 export class FileStore implements Store {
   private queue: Promise<unknown> = Promise.resolve();
@@ -47,32 +56,24 @@ export class FileStore implements Store {
     );
   }
 
-  async write(key: string, value: unknown, expectedVersion?: number): Promise<boolean> {
-    checkKey(key);
-    const copy = jsonCopy(value);
-    return this.run(async () => {
-      if (!this.writable()) throw new StoreReadOnlyError(key);
-      const cur = this.body.records[key];
-      if (expectedVersion !== undefined && (cur?.version ?? 0) !== expectedVersion) return false;
-      const index = this.body.index + 1;
-      await this.persist({
-        index,
-        records: { ...this.body.records, [key]: { version: index, value: copy } },
-      });
-      return true;
-    });
+  write(key: string, value: unknown, expectedVersion?: number): Promise<boolean> {
+    return this.writeMany([{ key, value, expectedVersion }]);
   }
 
-  async delete(key: string, expectedVersion?: number): Promise<boolean> {
-    checkKey(key);
+  delete(key: string, expectedVersion?: number): Promise<boolean> {
+    return this.writeMany([{ key, delete: true, expectedVersion }]);
+  }
+
+  /** One rewrite of the file for the whole batch, and none when the batch changes nothing. */
+  async writeMany(ops: readonly StoreOp[]): Promise<boolean> {
+    const batch = checkBatch(ops);
+    const first = batch[0];
+    if (!first) return true;
     return this.run(async () => {
-      if (!this.writable()) throw new StoreReadOnlyError(key);
-      const cur = this.body.records[key];
-      if (expectedVersion !== undefined && cur?.version !== expectedVersion) return false;
-      if (!cur) return true;
-      const records = { ...this.body.records };
-      delete records[key];
-      await this.persist({ index: this.body.index + 1, records });
+      if (!this.writable()) throw new StoreReadOnlyError(first.key);
+      const next = applyBatch(this.body, batch);
+      if (!next) return false;
+      if (next !== this.body) await this.persist(next);
       return true;
     });
   }
@@ -109,9 +110,36 @@ export class FileStore implements Store {
     this.seen = loaded.seen;
   }
 
-  /** The one place the file is written. */
+  /** The one place the file is written: one rewrite per write or batch. */
   private async persist(next: FileBody): Promise<void> {
     this.seen = await replace(this.path, `${this.path}.tmp-${process.pid}-${++this.tmpSeq}`, next);
     this.body = next;
   }
+}
+
+/**
+ * The body after the batch: every expectation is checked against the body before it (a batch names each key
+ * once), and every record written takes the one next version. The same body when nothing changes (only
+ * deletes of absent keys); undefined when an expectation fails.
+ */
+function applyBatch(body: FileBody, ops: readonly CheckedOp[]): FileBody | undefined {
+  const index = body.index + 1;
+  const records = { ...body.records };
+  let changed = false;
+  for (const op of ops) {
+    const cur = body.records[op.key];
+    if (op.kind === 'write') {
+      if (op.expectedVersion !== undefined && (cur?.version ?? 0) !== op.expectedVersion) return undefined;
+      records[op.key] = { version: index, value: op.value };
+      changed = true;
+    } else {
+      // Nothing is at version 0, so a delete expecting 0 always fails; one expecting a version fails on an
+      // absent key.
+      if (op.expectedVersion !== undefined && cur?.version !== op.expectedVersion) return undefined;
+      if (!cur) continue;
+      delete records[op.key];
+      changed = true;
+    }
+  }
+  return changed ? { index, records } : body;
 }
