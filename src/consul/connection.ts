@@ -1,4 +1,5 @@
-// One Consul connection over the npm `consul` client: KV with indexes, blocking reads, sessions, health.
+// One Consul connection over the npm `consul` client: KV with indexes, blocking reads, transactions,
+// sessions, health.
 // Every call asks for the HTTP response too: it carries X-Consul-Index, and papi turns a JSON `false`
 // body (a failed CAS or lock) into `undefined` unless the response is included.
 import { EventEmitter } from 'node:events';
@@ -7,6 +8,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import Consul from 'consul';
 import { formatDuration } from '../config/duration.js';
 import type { ConsulTarget } from './address.js';
+import { rolledBack, txnBody, type KvTxnOp, type TxnOutcome } from './txn.js';
 
 export interface KvPair {
   key: string;
@@ -36,12 +38,13 @@ export interface ServiceInstance {
   port: number;
 }
 
-/** Consul answered with an error status (the client's error, with the status kept). */
+/** Consul answered with an error status (the client's error, with the status and decoded body kept). */
 export class ConsulError extends Error {
   override name = 'ConsulError';
   constructor(
     message: string,
     readonly status: number | undefined,
+    readonly body?: unknown,
   ) {
     super(message);
   }
@@ -117,7 +120,7 @@ export class ConsulConnection {
         if (status !== undefined || signal?.aborted) {
           const body = (err as { response?: { body?: unknown } }).response?.body;
           const text = typeof body === 'string' && body.trim() ? body.trim() : (err as Error).message;
-          throw new ConsulError(`consul ${this.host}: ${text}`, status);
+          throw new ConsulError(`consul ${this.host}: ${text}`, status, body);
         }
         lastErr = err;
         this.current = (this.current + 1) % this.clients.length;
@@ -172,6 +175,23 @@ export class ConsulConnection {
       c.kv.del({ key, ctx, timeout: REQUEST_TIMEOUT_MS, ...opts } as never),
     );
     return ok === true;
+  }
+
+  /**
+   * One transaction (PUT /v1/txn, at most MAX_TXN_OPS operations): all applied, or none. A rolled-back
+   * transaction is Consul's 409 with the failed operations, an outcome here; any other refusal is a
+   * ConsulError, as for every call.
+   */
+  async txn(ops: readonly KvTxnOp[]): Promise<TxnOutcome> {
+    try {
+      await this.call((c, ctx) =>
+        c.transaction.create(txnBody(ops) as never, { ctx, timeout: REQUEST_TIMEOUT_MS } as never),
+      );
+      return { ok: true };
+    } catch (err) {
+      if (err instanceof ConsulError && err.status === 409) return rolledBack(err.body);
+      throw err;
+    }
   }
 
   async createSession(spec: SessionSpec): Promise<string> {

@@ -1,57 +1,20 @@
 // The embedded store: every record in one JSON file, replaced atomically (temp file, fsync, rename, fsync of
-// the directory) one write at a time. A file that cannot be trusted is reported and never overwritten.
-import type { Stats } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { log } from '../log.js';
-import { StoreCorruptError, StoreReadOnlyError, StoreUnavailableError } from './errors.js';
-import { decode, encode, type FileBody } from './file-format.js';
-import { checkKey, jsonCopy, type Store, type StoreEntry } from './store.js';
-
-/** A temp file older than this is a crashed writer's leftover. */
-const LEFTOVER_AGE_MS = 60_000;
-
-/** What tells a file replaced by another writer from the one last read or written. */
-function identity(s: Stats): string {
-  return `${s.ino}:${s.size}:${s.mtimeMs}`;
-}
-
-function errno(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException).code;
-}
-
-/** The file's body and identity; undefined when it does not exist. */
-async function load(path: string): Promise<{ body: FileBody; seen: string } | undefined> {
-  let text: string;
-  let seen: string;
-  try {
-    const fh = await open(path, 'r');
-    try {
-      seen = identity(await fh.stat());
-      text = await fh.readFile('utf8');
-    } finally {
-      await fh.close();
-    }
-  } catch (err) {
-    if (errno(err) === 'ENOENT') return undefined;
-    throw new StoreUnavailableError(`file ${path}`, (err as Error).message);
-  }
-  const decoded = decode(text);
-  if ('problem' in decoded) throw new StoreCorruptError(path, decoded.problem);
-  return { body: decoded.body, seen };
-}
-
-async function removeLeftovers(path: string): Promise<void> {
-  const dir = dirname(path);
-  const prefix = `${basename(path)}.tmp-`;
-  for (const name of await readdir(dir).catch(() => [])) {
-    if (!name.startsWith(prefix)) continue;
-    const s = await stat(join(dir, name)).catch(() => undefined);
-    if (!s || Date.now() - s.mtimeMs < LEFTOVER_AGE_MS) continue;
-    await rm(join(dir, name), { force: true }).catch(() => undefined);
-    log.info(`Removed ${join(dir, name)}, left by an interrupted write of the cluster state`);
-  }
-}
+// the directory) once per write or batch, one at a time. A file that cannot be trusted is reported and never
+// overwritten.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { StoreReadOnlyError, StoreUnavailableError } from './errors.js';
+import type { FileBody } from './file-format.js';
+import { currentIdentity, load, removeLeftovers, replace } from './file-io.js';
+import {
+  checkBatch,
+  checkKey,
+  jsonCopy,
+  type CheckedOp,
+  type Store,
+  type StoreEntry,
+  type StoreOp,
+} from './store.js';
 
 export class FileStore implements Store {
   private queue: Promise<unknown> = Promise.resolve();
@@ -93,32 +56,24 @@ export class FileStore implements Store {
     );
   }
 
-  async write(key: string, value: unknown, expectedVersion?: number): Promise<boolean> {
-    checkKey(key);
-    const copy = jsonCopy(value);
-    return this.run(async () => {
-      if (!this.writable()) throw new StoreReadOnlyError(key);
-      const cur = this.body.records[key];
-      if (expectedVersion !== undefined && (cur?.version ?? 0) !== expectedVersion) return false;
-      const index = this.body.index + 1;
-      await this.persist({
-        index,
-        records: { ...this.body.records, [key]: { version: index, value: copy } },
-      });
-      return true;
-    });
+  write(key: string, value: unknown, expectedVersion?: number): Promise<boolean> {
+    return this.writeMany([{ key, value, expectedVersion }]);
   }
 
-  async delete(key: string, expectedVersion?: number): Promise<boolean> {
-    checkKey(key);
+  delete(key: string, expectedVersion?: number): Promise<boolean> {
+    return this.writeMany([{ key, delete: true, expectedVersion }]);
+  }
+
+  /** One rewrite of the file for the whole batch, and none when the batch changes nothing. */
+  async writeMany(ops: readonly StoreOp[]): Promise<boolean> {
+    const batch = checkBatch(ops);
+    const first = batch[0];
+    if (!first) return true;
     return this.run(async () => {
-      if (!this.writable()) throw new StoreReadOnlyError(key);
-      const cur = this.body.records[key];
-      if (expectedVersion !== undefined && cur?.version !== expectedVersion) return false;
-      if (!cur) return true;
-      const records = { ...this.body.records };
-      delete records[key];
-      await this.persist({ index: this.body.index + 1, records });
+      if (!this.writable()) throw new StoreReadOnlyError(first.key);
+      const next = applyBatch(this.body, batch);
+      if (!next) return false;
+      if (next !== this.body) await this.persist(next);
       return true;
     });
   }
@@ -147,48 +102,44 @@ export class FileStore implements Store {
 
   /** Another process (a second manager on the same file, a restore) replaced the file: read it again. */
   private async reloadIfReplaced(): Promise<void> {
-    const s = await stat(this.path).catch(() => undefined);
-    if (!s || identity(s) === this.seen) return;
+    const now = await currentIdentity(this.path);
+    if (now === undefined || now === this.seen) return;
     const loaded = await load(this.path);
     if (!loaded) return;
     this.body = loaded.body;
     this.seen = loaded.seen;
   }
 
-  // Order matters: the new content is durable in the temp file before the rename makes it the file, and
-  // the rename is durable once the directory is synced. A crash at any point leaves the old or the new file.
+  /** The one place the file is written: one rewrite per write or batch. */
   private async persist(next: FileBody): Promise<void> {
-    const tmp = `${this.path}.tmp-${process.pid}-${++this.tmpSeq}`;
-    let seen: string;
-    try {
-      const fh = await open(tmp, 'wx', 0o600);
-      try {
-        await fh.writeFile(encode(next));
-        await fh.sync();
-        seen = identity(await fh.stat());
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, this.path);
-    } catch (err) {
-      await rm(tmp, { force: true }).catch(() => undefined);
-      throw new StoreUnavailableError(`file ${this.path}`, (err as Error).message);
-    }
+    this.seen = await replace(this.path, `${this.path}.tmp-${process.pid}-${++this.tmpSeq}`, next);
     this.body = next;
-    this.seen = seen;
-    await syncDir(dirname(this.path));
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const fh = await open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
+/**
+ * The body after the batch: every expectation is checked against the body before it (a batch names each key
+ * once), and every record written takes the one next version. The same body when nothing changes (only
+ * deletes of absent keys); undefined when an expectation fails.
+ */
+function applyBatch(body: FileBody, ops: readonly CheckedOp[]): FileBody | undefined {
+  const index = body.index + 1;
+  const records = { ...body.records };
+  let changed = false;
+  for (const op of ops) {
+    const cur = body.records[op.key];
+    if (op.kind === 'write') {
+      if (op.expectedVersion !== undefined && (cur?.version ?? 0) !== op.expectedVersion) return undefined;
+      records[op.key] = { version: index, value: op.value };
+      changed = true;
+    } else {
+      // Nothing is at version 0, so a delete expecting 0 always fails; one expecting a version fails on an
+      // absent key.
+      if (op.expectedVersion !== undefined && cur?.version !== op.expectedVersion) return undefined;
+      if (!cur) continue;
+      delete records[op.key];
+      changed = true;
     }
-  } catch (err) {
-    log.warn(`Could not sync directory ${dir} after writing the cluster state: ${(err as Error).message}`);
   }
+  return changed ? { index, records } : body;
 }

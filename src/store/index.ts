@@ -9,7 +9,7 @@ import { StoreSpecError } from './errors.js';
 import { FileStore } from './file-store.js';
 import type { Store } from './store.js';
 
-export type { Store, StoreEntry } from './store.js';
+export type { Store, StoreEntry, StoreOp } from './store.js';
 
 export interface StoreOptions {
   /** The --discovery-opt values (kv.cacertfile, kv.certfile, kv.keyfile, kv.token). */

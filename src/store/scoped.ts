@@ -13,6 +13,7 @@ export function scopedStore(inner: Store, cluster: string): Store {
     list: async (p) => (await inner.list(prefix + p)).map(strip),
     write: (key, value, expectedVersion) => inner.write(prefix + key, value, expectedVersion),
     delete: (key, expectedVersion) => inner.delete(prefix + key, expectedVersion),
+    writeMany: (ops) => inner.writeMany(ops.map((op) => ({ ...op, key: prefix + op.key }))),
     setWritable: (fn) => inner.setWritable(fn),
     describe: () => `${inner.describe()}, cluster ${cluster}`,
     close: () => inner.close(),

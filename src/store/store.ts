@@ -9,6 +9,11 @@ export interface StoreEntry {
   version: number;
 }
 
+/** One change in a batch (Store.writeMany). */
+export type StoreOp =
+  | { key: string; value: unknown; expectedVersion?: number } // write (expectedVersion 0: must not exist)
+  | { key: string; delete: true; expectedVersion?: number }; // delete (absent is fine without expectedVersion)
+
 export interface Store {
   read(key: string): Promise<StoreEntry | undefined>;
   /** Every entry whose key starts with the prefix (a plain string prefix: pass "networks/"), by key. */
@@ -20,6 +25,13 @@ export interface Store {
   write(key: string, value: unknown, expectedVersion?: number): Promise<boolean>;
   /** Deletes a key (absent is fine); with expectedVersion, only at that version, else false. */
   delete(key: string, expectedVersion?: number): Promise<boolean>;
+  /**
+   * Writes and deletes together: every expectation is checked first, and when one fails nothing is written
+   * and the answer is false. Each key at most once (else TypeError); an empty batch changes nothing and is
+   * true. Throws StoreReadOnlyError when not writable. ConsulStore: a batch above 64 Consul operations is
+   * atomic per chunk only (see there).
+   */
+  writeMany(ops: readonly StoreOp[]): Promise<boolean>;
   /** Writes are refused while this says false: a manager that is not (or no longer) the leader. */
   setWritable(fn: () => boolean): void;
   /** For `docker info`: "file /var/lib/shoal/state.json (12 records)", "consul 127.0.0.1:8500 p/shoal/state". */
@@ -40,4 +52,24 @@ export function jsonCopy(value: unknown): unknown {
   const text = JSON.stringify(value);
   if (text === undefined) throw new TypeError('a store value must be JSON');
   return JSON.parse(text) as unknown;
+}
+
+/** A batch op once checked: the key valid, a write's value a JSON copy (what the backends act on). */
+export type CheckedOp =
+  | { kind: 'write'; key: string; value: unknown; expectedVersion?: number }
+  | { kind: 'delete'; key: string; expectedVersion?: number };
+
+/** Checks a whole batch before any of it is applied: valid keys, each key once, values that are JSON. */
+export function checkBatch(ops: readonly StoreOp[]): CheckedOp[] {
+  const seen = new Set<string>();
+  return ops.map((op) => {
+    const key = checkKey(op.key);
+    // Two changes of one key in a batch have no order a backend could agree on: a caller's mistake.
+    if (seen.has(key)) throw new TypeError(`store key ${JSON.stringify(key)} appears twice in one batch`);
+    seen.add(key);
+    const { expectedVersion } = op;
+    return 'delete' in op
+      ? { kind: 'delete', key, expectedVersion }
+      : { kind: 'write', key, value: jsonCopy(op.value), expectedVersion };
+  });
 }

@@ -97,6 +97,100 @@ describe('KV', () => {
   });
 });
 
+/** PUT /v1/txn through the client: the status and decoded body, whether Consul applied it (200) or not. */
+async function txn(client: Consul, ops: unknown[]): Promise<[number, unknown]> {
+  try {
+    const [res, body] = await withResponse<unknown>((ctx) =>
+      client.transaction.create(ops as never, { ctx } as never),
+    );
+    return [(res as unknown as { statusCode: number }).statusCode, body];
+  } catch (err) {
+    const e = err as { statusCode?: number; response?: { body?: unknown } };
+    if (e.statusCode === undefined) throw err;
+    return [e.statusCode, e.response?.body];
+  }
+}
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+const kvOp = (Verb: string, Key: string, more: { Value?: string; Index?: number } = {}) => ({
+  KV: { Verb, Key, ...more, ...(more.Value === undefined ? {} : { Value: b64(more.Value) }) },
+});
+
+describe('transactions', () => {
+  it('applies KV operations together at one index, waking a blocking query', async () => {
+    await consul.kv.set('t/c', 'gone soon');
+    const [res] = await withResponse((ctx) => consul.kv.get({ key: 't/', recurse: true, ctx } as never));
+    const index = res.headers['x-consul-index'];
+    const pending = withResponse((ctx) =>
+      consul.kv.get({ key: 't/', recurse: true, index, wait: '5s', ctx } as never),
+    );
+    const [status, body] = await txn(consul, [
+      kvOp('set', 't/a', { Value: 'one' }),
+      kvOp('cas', 't/b', { Value: 'two', Index: 0 }),
+      kvOp('delete', 't/c'),
+    ]);
+    expect(status).toBe(200);
+    const { Results, Errors } = body as { Results: { KV: Record<string, unknown> }[]; Errors: unknown };
+    expect(Errors).toBeNull();
+    // One result per set or cas, without the value; none for a delete.
+    expect(Results.map((r) => [r.KV['Key'], r.KV['Value']])).toEqual([
+      ['t/a', null],
+      ['t/b', null],
+    ]);
+    const a = await consul.kv.get('t/a');
+    const b = await consul.kv.get('t/b');
+    expect([a?.Value, b?.Value]).toEqual(['one', 'two']);
+    expect(a?.ModifyIndex).toBe(b?.ModifyIndex);
+    expect(Results[0]?.KV['ModifyIndex']).toBe(a?.ModifyIndex);
+    expect(await consul.kv.get('t/c')).toBeUndefined();
+    const [woken] = await pending;
+    expect(Number(woken.headers['x-consul-index'])).toBe(a?.ModifyIndex);
+  });
+
+  it('rolls back when any operation fails, naming every failed one in Consul’s words', async () => {
+    await consul.kv.set('t/x', '1');
+    const x = await consul.kv.get('t/x');
+    const stale = (x?.ModifyIndex ?? 0) + 100;
+    const [status, body] = await txn(consul, [
+      kvOp('set', 't/new', { Value: 'n' }),
+      kvOp('cas', 't/x', { Value: '2', Index: stale }),
+      kvOp('check-index', 't/missing', { Index: 1 }),
+      kvOp('delete-cas', 't/x', { Index: stale }),
+      kvOp('check-not-exists', 't/x'),
+    ]);
+    expect(status).toBe(409);
+    expect(body).toEqual({
+      Results: null,
+      Errors: [
+        { OpIndex: 1, What: 'failed to set key "t/x", index is stale' },
+        { OpIndex: 2, What: 'failed to check index, key "t/missing" doesn\'t exist' },
+        { OpIndex: 3, What: 'failed to delete key "t/x", index is stale' },
+        { OpIndex: 4, What: 'key "t/x" exists' },
+      ],
+    });
+    expect(await consul.kv.get('t/new')).toBeUndefined();
+    expect(await consul.kv.get('t/x')).toMatchObject({ Value: '1', ModifyIndex: x?.ModifyIndex });
+    // Operations see the ones before them; delete-cas of an absent key succeeds (Consul's rule).
+    const [seen, seenBody] = await txn(consul, [
+      kvOp('cas', 't/y', { Value: 'y', Index: 0 }),
+      kvOp('check-not-exists', 't/y'),
+    ]);
+    expect([seen, (seenBody as { Errors: unknown }).Errors]).toEqual([
+      409,
+      [{ OpIndex: 1, What: 'key "t/y" exists' }],
+    ]);
+    expect((await txn(consul, [kvOp('delete-cas', 't/absent', { Index: 7 })]))[0]).toBe(200);
+  });
+
+  it('refuses more than 64 operations with 413 before running any of them', async () => {
+    const ops = (n: number) => Array.from({ length: n }, (_, i) => kvOp('set', `many/${i}`, { Value: 'v' }));
+    expect(await txn(consul, ops(65))).toEqual([413, 'Transaction contains too many operations (65 > 64)']);
+    expect(await consul.kv.keys('many/').catch(() => [])).toEqual([]);
+    expect((await txn(consul, ops(64)))[0]).toBe(200);
+    expect(await consul.kv.keys('many/')).toHaveLength(64);
+  });
+});
+
 describe('sessions and locks', () => {
   it('one holder at a time; release; destroy with behaviour delete removes the key', async () => {
     const s1 = await consul.session.create({ ttl: '10s', behavior: 'delete' } as never);
@@ -206,6 +300,10 @@ describe('ACL', () => {
       await expect(anon.kv.get('x')).rejects.toThrow(/Permission denied/);
       const ok = new Consul({ host: '127.0.0.1', port: locked.port, defaults: { token: 'secret' } });
       expect(await ok.kv.set('x', '1')).toBe(true);
+      const ops = [kvOp('set', 'y', { Value: '2' })];
+      expect(await txn(anon, ops)).toEqual([403, 'Permission denied']);
+      expect(await ok.kv.get('y')).toBeUndefined();
+      expect((await txn(ok, ops))[0]).toBe(200);
     } finally {
       await locked.close();
     }

@@ -1,7 +1,8 @@
 // A fake Consul HTTP API for the test suite (no Consul server can be installed here), following Consul's
 // documented semantics: KV with ModifyIndex/CAS/flags/locks, blocking queries (index, wait,
-// X-Consul-Index), sessions (TTL, renew, destroy, behaviour release/delete, lock-delay), catalog and health
-// service endpoints with TTL checks, and ACL tokens. It has tests of its own (test/support-tests).
+// X-Consul-Index), transactions (KV verbs, in fake-consul-txn.ts), sessions (TTL, renew, destroy, behaviour
+// release/delete, lock-delay), catalog and health service endpoints with TTL checks, and ACL tokens. It has
+// tests of its own (test/support-tests).
 import {
   createServer as createHttp,
   type IncomingMessage,
@@ -11,8 +12,9 @@ import {
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { runTxn } from './fake-consul-txn.js';
 
-interface KvEntry {
+export interface KvEntry {
   Key: string;
   Value: Buffer | null;
   Flags: number;
@@ -352,6 +354,7 @@ export class FakeConsul {
     try {
       if (path.startsWith('/v1/kv/'))
         return await this.handleKv(method, path.slice('/v1/kv/'.length), q, req, res);
+      if (path === '/v1/txn') return await this.handleTxn(method, req, res);
       if (path.startsWith('/v1/session/'))
         return await this.handleSession(method, path.slice('/v1/session/'.length), req, res);
       if (path.startsWith('/v1/catalog/') || path.startsWith('/v1/health/') || path.startsWith('/v1/agent/'))
@@ -402,6 +405,20 @@ export class FakeConsul {
     if (method === 'PUT') return this.send(res, 200, this.put(key, await this.body(req), q));
     if (method === 'DELETE') return this.send(res, 200, this.del(key, q));
     this.send(res, 405, 'Method not allowed');
+  }
+
+  /** All or nothing: the changes land at one new index (waking blocking queries), or none do. */
+  private async handleTxn(method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (method !== 'PUT') return this.send(res, 405, 'Method not allowed');
+    const answer = runTxn(await this.body(req), this.kv, this.index + 1);
+    if (answer.changes && answer.writes) {
+      const idx = this.bump();
+      for (const [key, entry] of answer.changes) {
+        if (entry) this.kv.set(key, entry);
+        else if (this.kv.delete(key)) this.tombstones.set(key, idx);
+      }
+    }
+    this.send(res, answer.status, answer.body);
   }
 
   private async handleSession(
