@@ -23,6 +23,8 @@ import { loadStrategy } from './placement/strategy-module.js';
 import { startReplication, type Replication } from './replication/replication.js';
 import { openStore, storeSpecFor, type Store } from './store/index.js';
 import { scopedStore } from './store/scoped.js';
+import { ServicesRuntime } from './services/run/runtime.js';
+import { nodeIdOf } from './docker/swarm-id.js';
 
 export interface Manager {
   readonly pool: Pool;
@@ -30,6 +32,7 @@ export interface Manager {
   readonly hub: EventHub;
   readonly server: ApiServer;
   readonly store: Store;
+  readonly services: ServicesRuntime;
   urls(): string[];
   stop(): Promise<void>;
 }
@@ -84,9 +87,23 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
       urls: () => server.urls(),
     }),
   });
+  // Swarm-mode services: records in the store, a loop on the leader that runs their tasks on the engines.
+  const services = new ServicesRuntime({
+    pool,
+    placer,
+    store,
+    clusterId: cluster,
+    leads: () => leads(),
+    nodeName: (nodeId) => {
+      for (const [engineId, rec] of nodes.registry.all())
+        if (nodeIdOf(engineId) === nodeId) return rec.description.Hostname;
+      return pool.all().find((e) => e.id && nodeIdOf(e.id) === nodeId)?.name;
+    },
+  });
   let deps: ApiDeps = {
     pool,
     nodes,
+    services,
     hub,
     placer,
     strategyName: strategy.name,
@@ -130,6 +147,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
         pool.healthy().forEach(completeNetworks);
         rescheduler.resume();
         void nodes.start();
+        void services.elected();
       },
       lost: () => undefined,
       leader: () => undefined,
@@ -150,6 +168,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     throw err;
   }
   void nodes.start();
+  void services.start();
   discovery.watch({
     entries: (addrs) => pool.update(addrs),
     error: (err) => log.error(`Discovery error: ${err.message}`),
@@ -164,7 +183,9 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     server,
     store,
     urls: () => server.urls(),
+    services,
     async stop() {
+      services.stop();
       await replication?.stop();
       await forwarder?.close();
       discovery.stop();

@@ -6,6 +6,7 @@ import type { EventHub } from '../events/hub.js';
 import type { Nodes } from '../nodes/nodes.js';
 import type { Placer } from '../placement/placer.js';
 import type { Pool } from '../pool/pool.js';
+import type { ServicesRuntime } from '../services/run/runtime.js';
 import type { Store } from '../store/store.js';
 
 export interface ApiDeps {
@@ -23,6 +24,8 @@ export interface ApiDeps {
   readonly store: Store;
   /** Swarm mode's nodes (the engines, and Shoal's manager) and the swarm object. */
   readonly nodes: Nodes;
+  /** Swarm mode's services and tasks (the loop that runs them is the leader's). */
+  readonly services: ServicesRuntime;
   /** TLS on every listener (--tls, --tlsverify); plain HTTP when absent. */
   readonly tls?: TlsConfig;
   /** With --replication: a replica sends what it does not answer itself to the leader. */

@@ -11,6 +11,8 @@ import { createImage, loadImages } from './handlers/image-transfer.js';
 import * as images from './handlers/images.js';
 import * as networks from './handlers/networks.js';
 import * as nodes from './handlers/nodes.js';
+import * as services from './handlers/services.js';
+import * as tasks from './handlers/tasks.js';
 import * as swarm from './handlers/swarm.js';
 import * as volumes from './handlers/volumes.js';
 import { info, ping, version } from './handlers/system.js';
@@ -24,15 +26,6 @@ const NOT_YET: [string, string][] = [
   ['POST', '/build/prune'],
   ['POST', '/build/cancel'],
   ['POST', '/session'],
-  ['GET', '/services'],
-  ['POST', '/services/create'],
-  ['GET', '/services/{id}'],
-  ['POST', '/services/{id}/update'],
-  ['DELETE', '/services/{id}'],
-  ['GET', '/services/{id}/logs'],
-  ['GET', '/tasks'],
-  ['GET', '/tasks/{id}'],
-  ['GET', '/tasks/{id}/logs'],
   ['GET', '/secrets'],
   ['GET', '/configs'],
   ['GET', '/plugins'],
@@ -112,6 +105,15 @@ export function buildRouter(deps: ApiDeps): Router {
   on('GET', '/nodes/{id}', nodes.inspect);
   on('POST', '/nodes/{id}/update', nodes.update);
   on('DELETE', '/nodes/{id}', nodes.remove);
+  on('GET', '/services', services.list);
+  on('POST', '/services/create', services.create);
+  on('GET', '/services/{id}', services.inspect);
+  on('POST', '/services/{id}/update', services.update);
+  on('DELETE', '/services/{id}', services.remove);
+  on('GET', '/services/{id}/logs', services.logs);
+  on('GET', '/tasks', tasks.list);
+  on('GET', '/tasks/{id}', tasks.inspect);
+  on('GET', '/tasks/{id}/logs', tasks.logs);
   for (const [method, pattern] of NOT_YET) r.add(method, pattern, notYet(method, pattern));
   return r;
 }

@@ -1,7 +1,7 @@
 // Swarm-mode object IDs: 25 lowercase base36 characters (a 128-bit number, zero-padded), as swarmkit's
 // identity.NewID() makes them. Shoal derives them from a stable seed instead of drawing them at random, so
 // the same engine (or cluster, or manager) keeps its ID across restarts and failovers.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export const SWARM_ID_LENGTH = 25;
 
@@ -14,4 +14,11 @@ export function swarmIdOf(seed: string): string {
 /** A node's ID from its engine's ID (Docker's `info.ID`, which is not a swarm node ID). */
 export function nodeIdOf(engineId: string): string {
   return swarmIdOf(`node:${engineId}`);
+}
+
+/** A new random ID (services, tasks): 128 random bits in swarmkit's form. */
+export function randomSwarmId(): string {
+  return BigInt(`0x${randomBytes(16).toString('hex')}`)
+    .toString(36)
+    .padStart(SWARM_ID_LENGTH, '0');
 }

@@ -5,7 +5,8 @@ import type { Engine } from '../engine/engine.js';
 import { log } from '../log.js';
 import type { Pool } from '../pool/pool.js';
 import { nextIndex } from '../store/counter.js';
-import { StoreConflictError, StoreReadOnlyError } from '../store/errors.js';
+import { OutOfSequenceError, StoreConflictError, StoreReadOnlyError } from '../store/errors.js';
+
 import type { Store } from '../store/store.js';
 import { describeEngine, freshRecord } from './node-object.js';
 import { asNodeRecord, nodeKey, NODES_PREFIX, type NodeRecord, type NodeSpecDoc } from './records.js';
@@ -17,15 +18,6 @@ const SWARM_KEY = 'meta/swarm';
 export interface SwarmRecord {
   createdAt: string;
   index: number;
-}
-
-/** The node's index no longer matches the version the client read: Docker's text and status (500). */
-export class OutOfSequenceError extends Error {
-  override name = 'OutOfSequenceError';
-  readonly kind = 'internal';
-  constructor() {
-    super('rpc error: code = Unknown desc = update out of sequence');
-  }
 }
 
 export class NodeRegistry {

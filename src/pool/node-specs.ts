@@ -16,6 +16,12 @@ export const DEFAULT_NODE_SPEC: NodeSpec = Object.freeze({
 
 export class NodeSpecs {
   private readonly specs = new Map<string, NodeSpec>();
+  private readonly listeners: (() => void)[] = [];
+
+  /** Called after a spec changed (availability, labels): the services loop listens. */
+  onChange(fn: () => void): void {
+    this.listeners.push(fn);
+  }
 
   of(engineId: string): NodeSpec {
     return this.specs.get(engineId) ?? DEFAULT_NODE_SPEC;
@@ -28,10 +34,11 @@ export class NodeSpecs {
       engineId,
       Object.freeze({ labels: Object.freeze({ ...spec.labels }), availability: spec.availability }),
     );
+    for (const fn of this.listeners) fn();
   }
 
   delete(engineId: string): void {
-    this.specs.delete(engineId);
+    if (this.specs.delete(engineId)) for (const fn of this.listeners) fn();
   }
 }
 

@@ -14,6 +14,12 @@ import { NodeSpecs } from './node-specs.js';
 import { Reservations } from './reservations.js';
 import { SnapshotCache, type SnapshotPolicy } from './snapshot.js';
 
+export type ContainerListener = (
+  engine: Engine,
+  id: string,
+  labels: Readonly<Record<string, string>> | null | undefined,
+) => void;
+
 export interface PoolOptions extends EngineOptions, SnapshotPolicy {}
 
 /** Engines synchronising their full state at once (start-up of a large pool comes in waves). */
@@ -28,6 +34,7 @@ export class Pool implements EngineObserver {
   readonly nodeSpecs = new NodeSpecs();
   private readonly snapshots: SnapshotCache;
   private readonly transitionListeners: ((engine: Engine, what: ClusterTransition) => void)[] = [];
+  private readonly containerListeners = new Set<ContainerListener>();
   private closing = false;
   private readonly engineOpts: EngineOptions;
 
@@ -109,6 +116,14 @@ export class Pool implements EngineObserver {
     this.containers.apply(engine, change);
     this.snapshots.touch(engine);
     if (change.kind === 'remove') this.execs.forgetContainer(change.prev.id);
+    const c = change.kind === 'remove' ? change.prev : change.next;
+    for (const fn of this.containerListeners) fn(engine, c.id, c.detail.Config.Labels ?? c.summary.Labels);
+  }
+
+  /** Called after every change of a cached container (the services loop listens); returns an unsubscribe. */
+  onContainerChange(fn: ContainerListener): () => void {
+    this.containerListeners.add(fn);
+    return () => this.containerListeners.delete(fn);
   }
 
   listChanged(engine: Engine, kind: ListKind): void {

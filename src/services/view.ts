@@ -1,7 +1,8 @@
 // What the API answers from the model, pure: `docker service ls` counts, task names, the task container's
 // name and labels. The task filters and insertDefaults live next door and are re-exported here.
 import { TASK_LABELS } from './facts.js';
-import { containerLabels, serviceMode, serviceName } from './spec.js';
+import { insertDefaults } from './defaults.js';
+import { containerLabels, endpointSpec, serviceMode, serviceName } from './spec.js';
 import { taskName } from './task-name.js';
 import type { NodeInfo, Service, Task } from './types.js';
 
@@ -57,5 +58,43 @@ export function taskContainerLabels(service: Service, task: Task, clusterId: str
     [TASK_LABELS.taskId]: task.ID,
     [TASK_LABELS.taskName]: taskName(service, task),
     [TASK_LABELS.cluster]: clusterId,
+  };
+}
+
+/** What `GET /services` and `GET /services/{id}` answer for a service. */
+export function serviceObject(
+  service: Service,
+  opts: { insertDefaults?: boolean; status?: ServiceStatus } = {},
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    ID: service.ID,
+    Version: { ...service.Version },
+    CreatedAt: service.CreatedAt,
+    UpdatedAt: service.UpdatedAt,
+    Spec: opts.insertDefaults ? insertDefaults(service.Spec) : service.Spec,
+  };
+  if (service.PreviousSpec)
+    out['PreviousSpec'] = opts.insertDefaults ? insertDefaults(service.PreviousSpec) : service.PreviousSpec;
+  // No virtual IPs on plain engines: a service name resolves to its tasks (DNS round robin).
+  out['Endpoint'] = { Spec: endpointSpec(service.Spec) };
+  if (service.UpdateStatus) out['UpdateStatus'] = { ...service.UpdateStatus };
+  if (opts.status) out['ServiceStatus'] = opts.status;
+  return out;
+}
+
+/** What `GET /tasks` answers for a task: its record without Shoal's own fields; Slot and NodeID when set. */
+export function taskObject(task: Task): Record<string, unknown> {
+  return {
+    ID: task.ID,
+    Version: { ...task.Version },
+    CreatedAt: task.CreatedAt,
+    UpdatedAt: task.UpdatedAt,
+    Labels: task.Labels,
+    Spec: task.Spec,
+    ServiceID: task.ServiceID,
+    ...(task.Slot !== 0 ? { Slot: task.Slot } : {}),
+    ...(task.NodeID !== '' ? { NodeID: task.NodeID } : {}),
+    Status: { ...task.Status, PortStatus: {} },
+    DesiredState: task.DesiredState,
   };
 }

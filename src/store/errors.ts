@@ -66,3 +66,12 @@ export class StoreSpecError extends StoreError {
     super(`invalid --store ${JSON.stringify(spec)}: ${why}`);
   }
 }
+
+/** An update that names a version the object no longer has: swarm mode's text and status (500). */
+export class OutOfSequenceError extends Error {
+  override name = 'OutOfSequenceError';
+  readonly kind = 'internal';
+  constructor() {
+    super('rpc error: code = Unknown desc = update out of sequence');
+  }
+}

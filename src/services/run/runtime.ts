@@ -1,0 +1,129 @@
+// Swarm-mode services on the pool: the records, the loop that runs them (on the leader), the API's view,
+// and where the logs of their tasks are.
+import { nodeIdOf } from '../../docker/swarm-id.js';
+import type { Engine } from '../../engine/engine.js';
+import { log } from '../../log.js';
+import type { Placer } from '../../placement/placer.js';
+import type { Pool } from '../../pool/pool.js';
+import type { Store } from '../../store/store.js';
+import { TASK_LABELS } from '../facts.js';
+import { ClusterWatch } from './cluster.js';
+import { ServiceLoop } from './loop.js';
+import { ServiceRecords } from './records.js';
+import { Services } from './services.js';
+
+export interface RuntimeDeps {
+  pool: Pool;
+  placer: Placer;
+  store: Store;
+  /** The cluster's identity: task containers carry it, so only this cluster's are ever touched. */
+  clusterId: string;
+  leads(): boolean;
+  /** A node's hostname, also for nodes whose engine left the pool. */
+  nodeName(nodeId: string): string | undefined;
+  resyncMs?: number;
+}
+
+/** Where one task's log comes from. */
+export interface TaskLogSource {
+  engine: Engine;
+  containerId: string;
+  nodeId: string;
+  serviceId: string;
+  taskId: string;
+  tty: boolean;
+}
+
+export class ServicesRuntime {
+  readonly records: ServiceRecords;
+  readonly api: Services;
+  readonly loop: ServiceLoop;
+  private readonly watch: ClusterWatch;
+  private loaded: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: RuntimeDeps) {
+    this.records = new ServiceRecords(deps.store);
+    this.watch = new ClusterWatch(deps.pool, deps.clusterId);
+    this.loop = new ServiceLoop({ ...deps, records: this.records, watch: this.watch });
+    this.api = new Services({
+      pool: deps.pool,
+      records: this.records,
+      nodes: () => this.watch.nodes(Date.now()).nodes,
+      nodeName: (id) => deps.nodeName(id),
+    });
+    // Task containers changing (died, started, removed) and engines coming and going wake the loop.
+    deps.pool.onContainerChange((engine, id, labels) => {
+      if (labels?.[TASK_LABELS.taskId]) this.loop.kick();
+    });
+    deps.pool.onTransition(() => this.loop.kick());
+    deps.pool.nodeSpecs.onChange(() => this.loop.kick());
+  }
+
+  /** Loads the records (tried again until the store answers), then runs the loop. */
+  start(): Promise<void> {
+    this.loaded ??= this.load();
+    return this.loaded;
+  }
+
+  /** A new leader reads what the previous one wrote before it acts. */
+  async elected(): Promise<void> {
+    await this.records.load().catch((err: unknown) => log.warn(`Services: ${(err as Error).message}`));
+    this.loop.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.loop.stop();
+  }
+
+  /** The task containers of a service (or of one task) on the engines that answer, and new ones as they come. */
+  logSources(of: { serviceId?: string; taskId?: string }): {
+    sources: TaskLogSource[];
+    watch: { subscribe(add: (s: TaskLogSource) => void): () => void };
+  } {
+    const seen = new Set<string>();
+    const find = (): TaskLogSource[] => {
+      const out: TaskLogSource[] = [];
+      for (const engine of this.deps.pool.healthy()) {
+        for (const c of engine.containers.values()) {
+          const l = c.detail.Config.Labels ?? {};
+          if (l[TASK_LABELS.cluster] !== this.deps.clusterId || seen.has(c.id)) continue;
+          if (of.serviceId && l[TASK_LABELS.serviceId] !== of.serviceId) continue;
+          if (of.taskId && l[TASK_LABELS.taskId] !== of.taskId) continue;
+          seen.add(c.id);
+          out.push({
+            engine,
+            containerId: c.id,
+            nodeId: l[TASK_LABELS.nodeId] ?? nodeIdOf(engine.id),
+            serviceId: l[TASK_LABELS.serviceId] ?? '',
+            taskId: l[TASK_LABELS.taskId] ?? '',
+            tty: c.detail.Config.Tty === true,
+          });
+        }
+      }
+      return out;
+    };
+    const sources = find();
+    const watch = {
+      subscribe: (add: (s: TaskLogSource) => void) => {
+        const listener = () => find().forEach(add);
+        return this.deps.pool.onContainerChange(listener);
+      },
+    };
+    return { sources, watch };
+  }
+
+  private async load(): Promise<void> {
+    for (let delay = 500; !this.stopped; delay = Math.min(delay * 2, 10_000)) {
+      try {
+        await this.records.load();
+        break;
+      } catch (err) {
+        log.warn(`Services: cannot read the cluster state store (${(err as Error).message}); retrying`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    if (!this.stopped) this.loop.start();
+  }
+}

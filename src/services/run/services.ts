@@ -1,0 +1,158 @@
+// Swarm mode's services and tasks for the API: create, inspect, list, update, remove, and the tasks they
+// run. Only the leader writes (the store refuses writes elsewhere); the loop does the rest.
+import type { FilterArgs } from '../../docker/filters.js';
+import { randomSwarmId } from '../../docker/swarm-id.js';
+import { ApiError } from '../../errors.js';
+import { findNetwork } from '../../networks/cluster-networks.js';
+import type { Pool } from '../../pool/pool.js';
+import { OutOfSequenceError } from '../../store/errors.js';
+import { randomServiceName } from '../names.js';
+import { newService, updatedService } from '../service-record.js';
+import { serviceFilter } from '../service-filter.js';
+import { isObj, serviceMode, serviceName } from '../spec.js';
+import type { NodeInfo, Service, ServiceSpec, Task } from '../types.js';
+import { invalidArgument, validateServiceSpec } from '../validate.js';
+import { serviceObject, serviceStatus, taskFilter, taskObject } from '../view.js';
+import type { ServiceRecords } from './records.js';
+
+export interface ServicesDeps {
+  pool: Pool;
+  records: ServiceRecords;
+  /** The swarm's nodes as reconcile sees them (ready or down). */
+  nodes(): NodeInfo[];
+  /** A node's hostname, for the task filter `node=<hostname>`. */
+  nodeName(nodeId: string): string | undefined;
+  rng?: () => number;
+}
+
+const unimplemented = (desc: string) =>
+  ApiError.notImplemented(`rpc error: code = Unimplemented desc = ${desc}`);
+
+export class Services {
+  constructor(private readonly deps: ServicesDeps) {}
+
+  async create(spec: ServiceSpec): Promise<{ ID: string }> {
+    const { records } = this.deps;
+    let named = spec;
+    if (serviceName(spec) === '') {
+      const taken = (n: string) => records.allServices().some((s) => serviceName(s.Spec) === n);
+      named = { ...spec, Name: randomServiceName(this.deps.rng ?? Math.random, taken) };
+    }
+    validateServiceSpec(named);
+    const stored = this.resolveNetworks(named);
+    const id = randomSwarmId();
+    await records.commit((d) => {
+      const name = serviceName(stored);
+      for (const s of d.services()) {
+        if (serviceName(s.Spec) === name) {
+          throw ApiError.conflict(
+            `rpc error: code = AlreadyExists desc = name conflicts with an existing object: service ${name} already exists`,
+          );
+        }
+      }
+      d.putService(newService(stored, id, d.now, d.index));
+    });
+    return { ID: id };
+  }
+
+  /** By full ID, then name, then unique ID prefix (the engine's order and texts). */
+  find(ref: string): Service {
+    const all = this.deps.records.allServices();
+    const byId = all.find((s) => s.ID === ref);
+    if (byId) return byId;
+    let hits = all.filter((s) => serviceName(s.Spec) === ref);
+    if (hits.length === 0 && ref !== '') hits = all.filter((s) => s.ID.startsWith(ref));
+    if (hits.length > 1) throw ApiError.invalid(`service ${ref} is ambiguous (${hits.length} matches found)`);
+    const hit = hits[0];
+    if (!hit) throw ApiError.notFound(`service ${ref} not found`);
+    return hit;
+  }
+
+  inspect(ref: string, insertDefaults: boolean): Record<string, unknown> {
+    return serviceObject(this.find(ref), { insertDefaults });
+  }
+
+  list(filters: FilterArgs, status: boolean): Record<string, unknown>[] {
+    const keep = serviceFilter(filters);
+    const nodes = status ? this.deps.nodes() : [];
+    return this.deps.records
+      .allServices()
+      .filter(keep)
+      .sort((a, b) => (a.CreatedAt < b.CreatedAt ? -1 : a.CreatedAt > b.CreatedAt ? 1 : 0))
+      .map((s) =>
+        serviceObject(s, status ? { status: serviceStatus(s, this.deps.records.tasksOf(s.ID), nodes) } : {}),
+      );
+  }
+
+  async update(ref: string, rawVersion: string | null, spec: ServiceSpec): Promise<{ Warnings: null }> {
+    const version = /^\d+$/.test(rawVersion ?? '') ? Number(rawVersion) : NaN;
+    if (Number.isNaN(version)) throw ApiError.invalid(`invalid service version '${rawVersion ?? ''}'`);
+    const cur = this.find(ref);
+    validateServiceSpec(spec);
+    const stored = this.resolveNetworks(spec);
+    await this.deps.records.commit((d) => {
+      const s = d.service(cur.ID);
+      if (!s) throw ApiError.notFound(`service ${cur.ID} not found`);
+      if (s.Version.Index !== version) throw new OutOfSequenceError();
+      if (serviceMode(s.Spec).kind !== serviceMode(stored).kind)
+        throw unimplemented('service mode change is not allowed');
+      if (serviceName(s.Spec) !== serviceName(stored)) throw unimplemented('renaming services is not supported');
+      d.putService(updatedService(s, stored, d.now, d.index));
+    });
+    return { Warnings: null };
+  }
+
+  /** The service goes now; its tasks stop and go in the background (the loop sees it missing). */
+  async remove(ref: string): Promise<void> {
+    const s = this.find(ref);
+    await this.deps.records.commit((d) => {
+      if (d.service(s.ID)) d.deleteService(s.ID);
+    });
+  }
+
+  tasks(filters: FilterArgs): Record<string, unknown>[] {
+    const { records } = this.deps;
+    const keep = taskFilter(filters, {
+      service: (id) => records.service(id),
+      nodeName: (id) => this.deps.nodeName(id),
+    });
+    return records.allTasks().filter(keep).sort(byCreation).map(taskObject);
+  }
+
+  /** By full ID, then unique ID prefix. */
+  findTask(ref: string): Task {
+    const all = this.deps.records.allTasks();
+    const exact = this.deps.records.task(ref);
+    if (exact) return exact;
+    const hits = ref === '' ? [] : all.filter((t) => t.ID.startsWith(ref));
+    if (hits.length > 1) throw ApiError.invalid(`task ${ref} is ambiguous (${hits.length} matches found)`);
+    const hit = hits[0];
+    if (!hit) throw ApiError.notFound(`task ${ref} not found`);
+    return hit;
+  }
+
+  inspectTask(ref: string): Record<string, unknown> {
+    return taskObject(this.findTask(ref));
+  }
+
+  /** `TaskTemplate.Networks[].Target` names a cluster network: stored as its ID, as the engine does. */
+  private resolveNetworks(spec: ServiceSpec): ServiceSpec {
+    const template = spec['TaskTemplate'];
+    const networks = isObj(template) ? template['Networks'] : undefined;
+    if (!isObj(template) || !Array.isArray(networks) || networks.length === 0) return spec;
+    const resolved = networks.map((n: unknown) => {
+      const target = isObj(n) && typeof n['Target'] === 'string' ? n['Target'] : '';
+      const found = findNetwork(this.deps.pool, target);
+      if (!found) throw ApiError.notFound(`network ${target} not found`);
+      if (found.kind !== 'cluster') {
+        throw invalidArgument(`network ${target} is not a cluster network: only those span every engine`);
+      }
+      return { ...(n as object), Target: found.network.id };
+    });
+    return { ...spec, TaskTemplate: { ...template, Networks: resolved } };
+  }
+}
+
+function byCreation(a: Task, b: Task): number {
+  return a.CreatedAt < b.CreatedAt ? -1 : a.CreatedAt > b.CreatedAt ? 1 : a.ID < b.ID ? -1 : 1;
+}
