@@ -37,6 +37,7 @@ export function node(i: number, perNode: number): NodeSnapshot {
     nodeId: `node${i}`,
     nodeLabels: {},
     availability: 'active',
+    platform: { os: 'linux', arch: 'x86_64' },
     cpus: 8,
     memory: 32 * 1024 ** 3,
     healthIndicator: 100,

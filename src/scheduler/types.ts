@@ -38,6 +38,8 @@ export interface NodeSnapshot {
    * tasks away); classic containers (`docker run`) ignore it, as swarm mode's drain ignores them.
    */
   readonly availability: NodeAvailability;
+  /** The engine's OS and architecture (`linux`, `x86_64`), as a swarm node's Description.Platform; "" unknown. */
+  readonly platform: { readonly os: string; readonly arch: string };
   readonly cpus: number;
   readonly memory: number;
   /** 0 (must not be used) … 100 (no recent failures). */
@@ -79,6 +81,14 @@ export interface PlacementRequest {
   readonly affinities: readonly Expr[];
   readonly whitelists: readonly Expr[];
   readonly dependencies: readonly Dependency[];
+}
+
+/** A swarm-mode placement constraint, parsed by node-constraint.ts. */
+export interface NodeConstraint {
+  /** As written (keys match case-insensitively; a label's name, after the prefix, does not). */
+  readonly key: string;
+  readonly op: '==' | '!=';
+  readonly value: string;
 }
 
 /** Whether a node can take the request; called once per node per decision, so it must not allocate. */
