@@ -1,11 +1,14 @@
 // (a) The pure scheduler at 1,000 and 5,000 nodes of 30 containers, with constraint, affinity and port
-import { DEFAULT_FILTERS } from '../src/config/manage.js';
 // filters active: decisions per second and decision-time percentiles, placing one container after another.
+// Service tasks too: swarm-mode constraints, a spread preference and fewest tasks of the service.
+import { DEFAULT_FILTERS } from '../src/config/manage.js';
 import { parseExpr } from '../src/scheduler/expr.js';
-import { filtersByName } from '../src/scheduler/filters/index.js';
+import { filtersByName, taskFilters } from '../src/scheduler/filters/index.js';
+import { parseNodeConstraints } from '../src/scheduler/node-constraint.js';
 import { resourcesFilter } from '../src/scheduler/filters/resources.js';
 import { indexPorts } from '../src/scheduler/ports.js';
 import { schedule, type Scheduler } from '../src/scheduler/schedule.js';
+import { SERVICE_ID_LABEL } from '../src/scheduler/task-count.js';
 import type { ContainerSnapshot, NodeSnapshot, PlacementRequest } from '../src/scheduler/types.js';
 import { spread } from '../strategies/spread.js';
 import { percentile } from './load.js';
@@ -37,6 +40,7 @@ export function node(i: number, perNode: number): NodeSnapshot {
     nodeId: `node${i}`,
     nodeLabels: {},
     availability: 'active',
+    platform: { os: 'linux', arch: 'x86_64' },
     cpus: 8,
     memory: 32 * 1024 ** 3,
     healthIndicator: 100,
@@ -66,22 +70,43 @@ export interface SchedulerBenchResult {
   maxUs: number;
 }
 
+const TASK_CONSTRAINTS = parseNodeConstraints(['engine.labels.storage==ssd', 'engine.labels.zone!=z3']);
+
+/** Replicas of 20 services: swarm-mode constraints instead of classic's, spread over the zones. */
+function asTask(r: PlacementRequest, i: number): PlacementRequest {
+  const serviceId = `svc${i % 20}`;
+  return {
+    ...r,
+    labels: { [SERVICE_ID_LABEL]: serviceId },
+    constraints: [],
+    affinities: [],
+    service: {
+      serviceId,
+      constraints: TASK_CONSTRAINTS,
+      spread: ['engine.labels.zone'],
+      maxReplicas: 0,
+      avoid: new Set(),
+    },
+  };
+}
+
 /**
  * `distinct` makes every request different (its own host port), so no verdict is reused: the worst case.
- * Otherwise requests come in 20 shapes, as replicas of 20 services would.
+ * Otherwise requests come in 20 shapes, as replicas of 20 services would; `tasks` makes them service tasks.
  */
 export function benchScheduler(
   nodeCount: number,
   decisions: number,
   distinct = false,
   perNode = 30,
+  tasks = false,
 ): SchedulerBenchResult {
   const sched: Scheduler = {
-    filters: [...filtersByName(DEFAULT_FILTERS), resourcesFilter(0.05)],
+    filters: [...filtersByName(DEFAULT_FILTERS), resourcesFilter(0.05), ...taskFilters()],
     strategy: spread,
   };
   let nodes = Array.from({ length: nodeCount }, (_, i) => node(i, perNode));
-  const req = (i: number): PlacementRequest => ({
+  const plain = (i: number): PlacementRequest => ({
     name: `new-${i}`,
     image: 'busybox:latest',
     labels: {},
@@ -95,6 +120,7 @@ export function benchScheduler(
     whitelists: [],
     dependencies: [],
   });
+  const req = (i: number) => (tasks ? asTask(plain(i), i) : plain(i));
   const ctx = { rng: rng(7), overcommit: 0.05 };
   const times: number[] = [];
   for (let i = 0; i < decisions + 50; i++) {
@@ -109,7 +135,13 @@ export function benchScheduler(
     const n = d.node;
     const containers = [
       ...n.containers,
-      { ...container(0, 1), id: `n${i}`.padEnd(64, 'b'), name: r.name, hostPorts: r.hostPorts },
+      {
+        ...container(0, 1),
+        id: `n${i}`.padEnd(64, 'b'),
+        name: r.name,
+        hostPorts: r.hostPorts,
+        ...(tasks ? { labels: r.labels } : {}),
+      },
     ];
     nodes = nodes.slice();
     nodes[at] = {
@@ -148,5 +180,12 @@ export function runSchedulerBench(): void {
         `  ${String(n).padStart(5)} nodes: ${r.perSecond.toFixed(0).padStart(6)} placements/s, decision p50 ${(r.p50us / 1000).toFixed(3)} ms, p99 ${(r.p99us / 1000).toFixed(3)} ms, max ${(r.maxUs / 1000).toFixed(3)} ms (n=${r.decisions})`,
       );
     }
+  }
+  say('  service tasks (20 services, node constraints, spread over 10 zones, fewest tasks first):');
+  for (const n of [1000, 5000]) {
+    const r = benchScheduler(n, 1000, false, 30, true);
+    say(
+      `  ${String(n).padStart(5)} nodes: ${r.perSecond.toFixed(0).padStart(6)} placements/s, decision p50 ${(r.p50us / 1000).toFixed(3)} ms, p99 ${(r.p99us / 1000).toFixed(3)} ms, max ${(r.maxUs / 1000).toFixed(3)} ms (n=${r.decisions})`,
+    );
   }
 }

@@ -16,7 +16,7 @@ import { Nodes } from './nodes/nodes.js';
 import { Placer } from './placement/placer.js';
 import { Pool } from './pool/pool.js';
 import { Rescheduler } from './reschedule/rescheduler.js';
-import { filtersByName } from './scheduler/filters/index.js';
+import { filtersByName, taskFilters } from './scheduler/filters/index.js';
 import { resourcesFilter } from './scheduler/filters/resources.js';
 import type { Scheduler } from './scheduler/schedule.js';
 import { loadStrategy } from './placement/strategy-module.js';
@@ -46,7 +46,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   const strategy = await loadStrategy(config.strategy);
   const names = config.filters;
   const scheduler: Scheduler = {
-    filters: [...filtersByName(names), resourcesFilter(config.overcommit)],
+    filters: [...filtersByName(names), resourcesFilter(config.overcommit), ...taskFilters()],
     strategy,
   };
   // A store that cannot be trusted stops the start here (StoreCorruptError), before anything runs.

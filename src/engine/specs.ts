@@ -5,6 +5,7 @@ import {
   compareVersions,
   minVersion,
 } from '../docker/api-version.js';
+import { BUILTIN_ENGINE_LABELS, isBuiltinEngineLabel } from '../docker/engine-labels.js';
 
 export interface VersionResponse {
   Version?: string;
@@ -63,7 +64,7 @@ export class SpecsError extends Error {
   override name = 'SpecsError';
 }
 
-const BUILTINS = ['storagedriver', 'kernelversion', 'operatingsystem', 'ostype'] as const;
+const BUILTINS = BUILTIN_ENGINE_LABELS;
 
 /** The labels classic Swarm adds to every engine's own (`--label`) ones. */
 export const BUILTIN_LABELS: readonly string[] = BUILTINS;
@@ -149,7 +150,7 @@ function buildLabels(
       warnings.push(`Engine (ID: ${id}, Addr: ${addr}) has a label "node" which is reserved; ignored`);
       continue;
     }
-    if ((BUILTINS as readonly string[]).includes(key)) {
+    if (isBuiltinEngineLabel(key)) {
       warnings.push(
         `Engine (ID: ${id}, Addr: ${addr}) label ${key} cannot override a built-in label; ignored`,
       );

@@ -138,6 +138,7 @@ export class SnapshotCache {
       nodeId: nodeIdOf(engine.id),
       nodeLabels: spec.labels,
       availability: spec.availability,
+      platform: { os: engine.specs?.osType ?? '', arch: engine.specs?.architecture ?? '' },
       cpus,
       memory: engine.specs?.memory ?? 0,
       healthIndicator: engine.healthIndicator,

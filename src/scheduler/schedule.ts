@@ -1,5 +1,8 @@
 // Placement: a chain of filters, then a strategy. Every rejected node gets a reason, so failures explain themselves.
 import type { Expr } from './expr.js';
+import { nodeConstraintText } from './node-constraint.js';
+import { explainTaskFailure } from './task-explain.js';
+import { taskCandidates } from './task-spread.js';
 import type {
   Decision,
   Filter,
@@ -9,6 +12,7 @@ import type {
   RankContext,
   Rejection,
   Strategy,
+  TaskPlacement,
 } from './types.js';
 
 export interface Scheduler {
@@ -44,6 +48,18 @@ function verdict(node: NodeSnapshot, tests: readonly NodePredicate[]): boolean {
 const scheduleIds = new WeakMap<Scheduler, number>();
 let nextScheduleId = 0;
 
+/** What the task filters read of a service's task (not its spread preferences: the filters ignore them). */
+function taskSignature(t: TaskPlacement | undefined): string {
+  if (t === undefined) return '';
+  return [
+    // Only max-replicas reads the service: replicas of services alike share verdicts otherwise.
+    t.maxReplicas > 0 ? t.serviceId : '',
+    t.maxReplicas,
+    t.constraints.map(nodeConstraintText).join('\u0001'),
+    [...t.avoid].sort().join(','),
+  ].join('\u0002');
+}
+
 /** Everything filters read from a request (not its name): equal signatures get equal verdicts. */
 function signature(sched: Scheduler, req: PlacementRequest): string {
   let id = scheduleIds.get(sched);
@@ -61,13 +77,17 @@ function signature(sched: Scheduler, req: PlacementRequest): string {
     req.exposedPorts.join(','),
     req.cpus,
     req.memory,
+    taskSignature(req.service),
   ].join('\u0000');
 }
 
 const COST: Record<string, number> = {
   constraint: 0,
   whitelist: 0,
+  'task-ready': 0,
+  'task-constraint': 0,
   health: 1,
+  'max-replicas': 1,
   containerslots: 1,
   port: 2,
   resources: 2,
@@ -77,6 +97,15 @@ const COST: Record<string, number> = {
 
 function cost(f: Filter): number {
   return COST[f.name] ?? 4;
+}
+
+const cheapFirst = new WeakMap<Scheduler, readonly Filter[]>();
+
+/** The scheduler's filters, the cheap and selective ones first: sorted once per scheduler, not per decision. */
+function byCost(sched: Scheduler): readonly Filter[] {
+  let sorted = cheapFirst.get(sched);
+  if (!sorted) cheapFirst.set(sched, (sorted = [...sched.filters].sort((a, b) => cost(a) - cost(b))));
+  return sorted;
 }
 
 function hasSoft(req: PlacementRequest): boolean {
@@ -110,11 +139,14 @@ function pipeline(
   req: PlacementRequest,
   ctx: RankContext,
 ): Decision {
-  if (nodes.length === 0) return { ok: false, message: 'No nodes available in the cluster', rejections: [] };
+  if (nodes.length === 0)
+    return req.service
+      ? explainTaskFailure(sched.filters, nodes, req)
+      : { ok: false, message: 'No nodes available in the cluster', rejections: [] };
   // Fast path: each filter compiles the request once; the cheap and selective ones run first (order does
   // not matter for who survives). No bookkeeping: only a failure pays for explanations.
   const tests: NodePredicate[] = [];
-  for (const f of [...sched.filters].sort((a, b) => cost(a) - cost(b))) {
+  for (const f of byCost(sched)) {
     const t = f.prepare(req);
     if (t) tests.push(t);
   }
@@ -139,12 +171,17 @@ function pipeline(
   if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
   verdicts.set(sig, { nodes, ok });
   if (kept.length > 0) {
+    // A service's task goes where SwarmKit would put it (spread preferences, fewest tasks of the service);
+    // the strategy chooses among those nodes.
+    const choice = req.service
+      ? taskCandidates(kept, nodes, req.service, sched.strategy.name === 'binpack')
+      : kept;
     const first = sched.strategy.best
-      ? sched.strategy.best(kept, req, ctx)
-      : sched.strategy.rank(kept, req, ctx)[0];
+      ? sched.strategy.best(choice, req, ctx)
+      : sched.strategy.rank(choice, req, ctx)[0];
     if (first) return { ok: true, node: first };
   }
-  return explainFailure(sched, nodes, req);
+  return req.service ? explainTaskFailure(sched.filters, nodes, req) : explainFailure(sched, nodes, req);
 }
 
 /** The nodes every one of these filters accepts (no strategy: the caller takes them all). */

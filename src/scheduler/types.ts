@@ -38,6 +38,8 @@ export interface NodeSnapshot {
    * tasks away); classic containers (`docker run`) ignore it, as swarm mode's drain ignores them.
    */
   readonly availability: NodeAvailability;
+  /** The engine's OS and architecture (`linux`, `x86_64`), as a swarm node's Description.Platform; "" unknown. */
+  readonly platform: { readonly os: string; readonly arch: string };
   readonly cpus: number;
   readonly memory: number;
   /** 0 (must not be used) … 100 (no recent failures). */
@@ -79,6 +81,28 @@ export interface PlacementRequest {
   readonly affinities: readonly Expr[];
   readonly whitelists: readonly Expr[];
   readonly dependencies: readonly Dependency[];
+  /** Set for a swarm-mode service's task: placed as SwarmKit places tasks (see task-spread.ts). */
+  readonly service?: TaskPlacement;
+}
+
+/** A swarm-mode placement constraint, parsed by node-constraint.ts. */
+export interface NodeConstraint {
+  /** As written (keys match case-insensitively; a label's name, after the prefix, does not). */
+  readonly key: string;
+  readonly op: '==' | '!=';
+  readonly value: string;
+}
+
+/** What swarm mode's scheduler reads of a task to place it. */
+export interface TaskPlacement {
+  readonly serviceId: string;
+  readonly constraints: readonly NodeConstraint[];
+  /** Placement preferences, in order: spread over the values of these descriptors ("node.labels.zone", "engine.labels.rack"). */
+  readonly spread: readonly string[];
+  /** Placement.MaxReplicas: at most this many of the service's tasks per node; 0 = no limit. */
+  readonly maxReplicas: number;
+  /** Swarm node IDs that must not get the task (down, drained or paused nodes the reconciler names). */
+  readonly avoid: ReadonlySet<string>;
 }
 
 /** Whether a node can take the request; called once per node per decision, so it must not allocate. */
@@ -95,6 +119,11 @@ export interface Filter {
   conditions(req: PlacementRequest): string[];
   /** Replaces the generic message when this filter leaves no node (classic: health). */
   readonly noneLeftMessage?: string;
+  /**
+   * SwarmKit's words for a task this filter rejected on `nodes` nodes (`insufficient resources on 2 nodes`).
+   * Filters that share a function share a part of the message (health and task-ready).
+   */
+  readonly explainTasks?: (nodes: number) => string;
 }
 
 /** A strategy only orders; it never drops a node. */

@@ -165,8 +165,11 @@ describe('nodes', () => {
     expect(Date.parse(after.UpdatedAt)).toBeGreaterThanOrEqual(Date.parse(before.UpdatedAt));
     const snap = manager.pool.snapshot().find((s) => s.name === 'node-0');
     expect(snap).toMatchObject({ nodeId: after.ID, nodeLabels: { zone: 'x' }, availability: 'drain' });
-    // Engine labels stay what the engine says.
+    // Engine labels stay what the engine says; the platform is the node's (for node.platform.* constraints).
     expect(snap?.labels['zone']).toBe('a');
+    const { OS, Architecture } = after.Description.Platform;
+    expect(snap?.platform).toEqual({ os: OS, arch: Architecture });
+    expect(OS).toBe('linux');
     // A classic container still goes to a drained node (drain is for service tasks, as in swarm mode).
     const run = await call(base, 'POST', '/containers/create?name=pinned', {
       Image: 'busybox:local',

@@ -18,6 +18,7 @@ export function node(name: string, over: Partial<NodeSnapshot> = {}): NodeSnapsh
     nodeId: `node-id-${name}`,
     nodeLabels: {},
     availability: 'active',
+    platform: { os: 'linux', arch: 'x86_64' },
     cpus: 2,
     memory: 2 * 1024 ** 3,
     healthIndicator: 100,

@@ -1,4 +1,5 @@
 // `containerslots`: an engine labelled containerslots=N holds at most N containers (any state, pending too).
+import { nodeCount } from '../task-explain.js';
 import type { Filter, NodeSnapshot } from '../types.js';
 
 function slots(node: NodeSnapshot): number | undefined {
@@ -9,6 +10,8 @@ function slots(node: NodeSnapshot): number | undefined {
 export const containerslotsFilter: Filter = {
   name: 'containerslots',
   conditions: () => ['available container slots'],
+  // Not a SwarmKit filter: Shoal's own words.
+  explainTasks: (nodes) => `no container slots left on ${nodeCount(nodes)}`,
   prepare: () => (node) => {
     if (node.labels['containerslots'] === undefined) return true;
     const n = slots(node);

@@ -1,6 +1,7 @@
 // `port`: a host port can be bound once per node: bridge-mode bindings (of every container, stopped and
 // being created included) and ports exposed in host network mode.
 import { ipsClash } from '../ports.js';
+import { nodeCount } from '../task-explain.js';
 import type { Filter, NodeSnapshot, PlacementRequest } from '../types.js';
 
 /** The first clash: the port and who holds it; undefined when the node is free. */
@@ -25,6 +26,7 @@ function clash(
 
 export const portFilter: Filter = {
   name: 'port',
+  explainTasks: (nodes) => `host-mode port already in use on ${nodeCount(nodes)}`,
   conditions: (req) =>
     req.networkMode === 'host'
       ? req.exposedPorts.map((p) => `port ${p} (Host mode)`)

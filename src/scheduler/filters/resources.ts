@@ -1,5 +1,6 @@
 // `resources` (always last, not selectable): the node must have the CPUs and memory the container asks for.
 import { reservationScore, withOvercommit } from '../resources.js';
+import { nodeCount } from '../task-explain.js';
 import type { Filter, NodeSnapshot, PlacementRequest } from '../types.js';
 
 function shortfall(node: NodeSnapshot, req: PlacementRequest, overcommit: number): string | undefined {
@@ -18,6 +19,7 @@ export function resourcesFilter(overcommit: number): Filter {
   return {
     name: 'resources',
     noneLeftMessage: 'no resources available to schedule container',
+    explainTasks: (nodes) => `insufficient resources on ${nodeCount(nodes)}`,
     conditions: () => [],
     prepare(req) {
       const { cpus, memory } = req;
