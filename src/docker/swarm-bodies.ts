@@ -51,7 +51,10 @@ const TASK_SPEC = goStruct(
     ContainerSpec: CONTAINER_SPEC,
     Resources: goStruct(
       'swarm.ResourceRequirements',
-      { Limits: goStruct('swarm.Limit', { NanoCPUs: goInt64, MemoryBytes: goInt64, Pids: goInt64 }, false), Reservations: RESOURCES },
+      {
+        Limits: goStruct('swarm.Limit', { NanoCPUs: goInt64, MemoryBytes: goInt64, Pids: goInt64 }, false),
+        Reservations: RESOURCES,
+      },
       false,
     ),
     RestartPolicy: goStruct(
@@ -78,7 +81,11 @@ const TASK_SPEC = goStruct(
       false,
     ),
     Networks: goSlice(
-      goStruct('swarm.NetworkAttachmentConfig', { Target: goString, Aliases: strings, DriverOpts: goMap(goString) }),
+      goStruct('swarm.NetworkAttachmentConfig', {
+        Target: goString,
+        Aliases: strings,
+        DriverOpts: goMap(goString),
+      }),
     ),
     ForceUpdate: uint64,
   },

@@ -61,9 +61,14 @@ function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
 describe('services', () => {
   it('creates a service whose tasks run spread over the engines, named and labelled as swarm mode does', async () => {
     const { base, engines } = await start();
-    const made = await call<{ ID: string }>(base, 'POST', '/v1.41/services/create', spec('web', {
-      Mode: { Replicated: { Replicas: 6 } },
-    }));
+    const made = await call<{ ID: string }>(
+      base,
+      'POST',
+      '/v1.41/services/create',
+      spec('web', {
+        Mode: { Replicated: { Replicas: 6 } },
+      }),
+    );
     expect(made.status, made.text).toBe(201);
     const up = await running(base, 'web', 6);
     expect(Object.values(countBy(up, (t) => t.NodeID ?? ''))).toEqual([2, 2, 2]);
@@ -99,7 +104,12 @@ describe('services', () => {
 
   it('scales down and up, keeps slots, and answers stale versions as the engine does', async () => {
     const { base, engines } = await start();
-    await call(base, 'POST', '/v1.41/services/create', spec('app', { Mode: { Replicated: { Replicas: 5 } } }));
+    await call(
+      base,
+      'POST',
+      '/v1.41/services/create',
+      spec('app', { Mode: { Replicated: { Replicas: 5 } } }),
+    );
     await running(base, 'app', 5);
     const cur = await call<{ ID: string; Version: { Index: number }; Spec: Record<string, unknown> }>(
       base,
@@ -107,7 +117,12 @@ describe('services', () => {
       '/v1.41/services/app',
     );
     const scaled = { ...cur.body.Spec, Mode: { Replicated: { Replicas: 2 } } };
-    const r = await call(base, 'POST', `/v1.41/services/${cur.body.ID}/update?version=${cur.body.Version.Index}`, scaled);
+    const r = await call(
+      base,
+      'POST',
+      `/v1.41/services/${cur.body.ID}/update?version=${cur.body.Version.Index}`,
+      scaled,
+    );
     expect(r.status, r.text).toBe(200);
     expect(r.body).toEqual({ Warnings: null });
     const left = await running(base, 'app', 2);
@@ -129,7 +144,10 @@ describe('services', () => {
       `/v1.41/services/app/update?version=${cur.body.Version.Index}`,
       scaled,
     );
-    expect([stale.status, stale.body.message]).toEqual([500, 'rpc error: code = Unknown desc = update out of sequence']);
+    expect([stale.status, stale.body.message]).toEqual([
+      500,
+      'rpc error: code = Unknown desc = update out of sequence',
+    ]);
     const missing = await call<{ message: string }>(base, 'POST', '/v1.41/services/app/update', scaled);
     expect([missing.status, missing.body.message]).toEqual([400, "invalid service version ''"]);
     const up = { ...scaled, Mode: { Replicated: { Replicas: 4 } } };
@@ -147,9 +165,11 @@ describe('services', () => {
     expect(engine).toBeDefined();
     const killed = await fetch(`http://${engine?.addr}/v1.41/containers/${cid}/kill`, { method: 'POST' });
     expect(killed.status).toBe(204);
-    const again = await running(base, 'k', 2);
-    const successor = again.find((t) => t.Slot === victim?.Slot);
-    expect(successor?.ID).not.toBe(victim?.ID);
+    const successor = await waitFor('a successor running in the slot', async () => {
+      const again = await running(base, 'k', 2);
+      return again.find((t) => t.Slot === victim?.Slot && t.ID !== victim.ID);
+    });
+    expect(successor.Slot).toBe(victim?.Slot);
     const history = await tasks(base, { service: { k: true } });
     const old = history.find((t) => t.ID === victim?.ID);
     expect(old?.DesiredState).toBe('shutdown');
@@ -161,19 +181,28 @@ describe('services', () => {
     await call(base, 'POST', '/v1.41/services/create', spec('m', { Mode: { Replicated: { Replicas: 3 } } }));
     const up = await running(base, 'm', 3);
     const lost = engines[0];
+    const lostNode = up.find((t) =>
+      lost?.containers.has(t.Status.ContainerStatus?.ContainerID ?? ''),
+    )?.NodeID;
+    expect(lostNode).toBeDefined();
     await lost?.stop();
-    const moved = await waitFor('tasks running elsewhere', async () => {
-      const list = await running(base, 'm', 3);
-      return list.every((t) => !up.some((u) => u.ID === t.ID && u.NodeID === t.NodeID) || t.NodeID !== up[0]?.NodeID)
-        ? list
-        : undefined;
-    }, 15_000);
-    expect(new Set(moved.map((t) => t.NodeID)).size).toBe(2);
-    const nodes = await call<{ ID: string; Description: { Hostname: string }; Version: { Index: number }; Spec: Record<string, unknown> }[]>(
-      base,
-      'GET',
-      '/v1.41/nodes',
+    const moved = await waitFor(
+      'tasks running elsewhere',
+      async () => {
+        const list = await running(base, 'm', 3);
+        return list.every((t) => t.NodeID !== lostNode) ? list : undefined;
+      },
+      15_000,
     );
+    expect(new Set(moved.map((t) => t.NodeID)).size).toBe(2);
+    const nodes = await call<
+      {
+        ID: string;
+        Description: { Hostname: string };
+        Version: { Index: number };
+        Spec: Record<string, unknown>;
+      }[]
+    >(base, 'GET', '/v1.41/nodes');
     const n1 = nodes.body.find((n) => n.Description.Hostname === 'node-1');
     expect(n1).toBeDefined();
     const drained = await call(base, 'POST', `/v1.41/nodes/${n1?.ID}/update?version=${n1?.Version.Index}`, {
@@ -181,10 +210,14 @@ describe('services', () => {
       Availability: 'drain',
     });
     expect(drained.status, drained.text).toBe(200);
-    const onlyNode2 = await waitFor('all on node-2', async () => {
-      const list = await running(base, 'm', 3);
-      return new Set(list.map((t) => t.NodeID)).size === 1 ? list : undefined;
-    }, 15_000);
+    const onlyNode2 = await waitFor(
+      'all on node-2',
+      async () => {
+        const list = await running(base, 'm', 3);
+        return new Set(list.map((t) => t.NodeID)).size === 1 ? list : undefined;
+      },
+      15_000,
+    );
     expect(onlyNode2[0]?.NodeID).not.toBe(n1?.ID);
   });
 
@@ -245,7 +278,10 @@ describe('services', () => {
     ]);
     const badConstraint = await call<{ message: string }>(base, 'POST', '/v1.41/services/create', {
       ...spec('y'),
-      TaskTemplate: { ContainerSpec: { Image: 'busybox:local' }, Placement: { Constraints: ['node.labels.x'] } },
+      TaskTemplate: {
+        ContainerSpec: { Image: 'busybox:local' },
+        Placement: { Constraints: ['node.labels.x'] },
+      },
     });
     expect(badConstraint.status).toBe(400);
     expect(badConstraint.body.message).toContain('constraint expected one operator from ==, !=');

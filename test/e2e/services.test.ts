@@ -127,7 +127,10 @@ describe('docker service', () => {
     expect(down.code, down.stderr).toBe(0);
     const rows = await runningTasks('web', 2);
     expect(rows.map((x) => x.name).sort()).toEqual(['web.1', 'web.2']);
-    await until('surplus containers gone', async () => (await onEngines('web')).reduce((a, b) => a + b) === 2);
+    await until(
+      'surplus containers gone',
+      async () => (await onEngines('web')).reduce((a, b) => a + b) === 2,
+    );
   });
 
   it('a task container killed by hand is replaced in its slot; ps shows the history', async () => {
@@ -137,18 +140,35 @@ describe('docker service', () => {
       .split('\n')
       .filter(Boolean)[0];
     expect(victim).toBeDefined();
-    const inspect = await docker(S, ['inspect', '--format', '{{index .Config.Labels "com.docker.swarm.task.name"}}', victim ?? '']);
+    const inspect = await docker(S, [
+      'inspect',
+      '--format',
+      '{{index .Config.Labels "com.docker.swarm.task.name"}}',
+      victim ?? '',
+    ]);
     const slot = inspect.stdout.trim().split('.').slice(0, 2).join('.');
     const kill = await docker(S, ['kill', victim ?? '']);
     expect(kill.code, kill.stderr).toBe(0);
-    await until('replacement running', async () => {
-      const rows = await ps(slot.split('.')[0] ?? '');
-      const inSlot = rows.filter((r) => r.name === slot || r.name === ` \\_ ${slot}` || r.name.endsWith(`\\_ ${slot}`));
-      return inSlot.length >= 2 && inSlot[0]?.current.startsWith('Running') ? true : undefined;
-    }, 30_000);
+    await until(
+      'replacement running',
+      async () => {
+        const rows = await ps(slot.split('.')[0] ?? '');
+        const inSlot = rows.filter(
+          (r) => r.name === slot || r.name === ` \\_ ${slot}` || r.name.endsWith(`\\_ ${slot}`),
+        );
+        return inSlot.length >= 2 && inSlot[0]?.current.startsWith('Running') ? true : undefined;
+      },
+      30_000,
+    );
     const history = await ps('web');
-    process.stdout.write(`docker service ps web (history):\n${history.map((r) => Object.values(r).join('  ')).join('\n')}\n`);
-    expect(history.some((r) => r.name.includes('\\_') && r.desired === 'Shutdown' && r.current.startsWith('Failed'))).toBe(true);
+    process.stdout.write(
+      `docker service ps web (history):\n${history.map((r) => Object.values(r).join('  ')).join('\n')}\n`,
+    );
+    expect(
+      history.some(
+        (r) => r.name.includes('\\_') && r.desired === 'Shutdown' && r.current.startsWith('Failed'),
+      ),
+    ).toBe(true);
   });
 
   it('logs, and logs -f, merged over the engines with the task and node names', async () => {
@@ -203,26 +223,58 @@ describe('docker service', () => {
     const label = await docker(S, ['node', 'update', '--label-add', 'disk=fast', 'node-2']);
     expect(label.code, label.stderr).toBe(0);
     const pinned = await docker(S, [
-      'service', 'create', '-d', '--name', 'fast', '--replicas', '3',
-      '--constraint', 'node.labels.disk==fast', ...SLEEP,
+      'service',
+      'create',
+      '-d',
+      '--name',
+      'fast',
+      '--replicas',
+      '3',
+      '--constraint',
+      'node.labels.disk==fast',
+      ...SLEEP,
     ]);
     expect(pinned.code, pinned.stderr).toBe(0);
     expect(perNode(await runningTasks('fast', 3))).toEqual({ 'node-2': 3 });
     const spread = await docker(S, [
-      'service', 'create', '-d', '--name', 'zoned', '--replicas', '6',
-      '--placement-pref', 'spread=engine.labels.zone', ...SLEEP,
+      'service',
+      'create',
+      '-d',
+      '--name',
+      'zoned',
+      '--replicas',
+      '6',
+      '--placement-pref',
+      'spread=engine.labels.zone',
+      ...SLEEP,
     ]);
     expect(spread.code, spread.stderr).toBe(0);
     expect(Object.values(perNode(await runningTasks('zoned', 6)))).toEqual([2, 2, 2]);
     const nowhere = await docker(S, [
-      'service', 'create', '-d', '--name', 'nowhere', '--constraint', 'node.labels.disk==slow', ...SLEEP,
+      'service',
+      'create',
+      '-d',
+      '--name',
+      'nowhere',
+      '--constraint',
+      'node.labels.disk==slow',
+      ...SLEEP,
     ]);
     expect(nowhere.code, nowhere.stderr).toBe(0);
     const pending = await until('pending with a reason', async () => {
-      const r = await docker(S, ['service', 'ps', '--no-trunc', '--format', '{{.CurrentState}}|{{.Error}}', 'nowhere']);
+      const r = await docker(S, [
+        'service',
+        'ps',
+        '--no-trunc',
+        '--format',
+        '{{.CurrentState}}|{{.Error}}',
+        'nowhere',
+      ]);
       return r.stdout.includes('no suitable node') ? r.stdout : undefined;
     });
-    expect(pending).toMatch(/^Pending .*\|no suitable node \(scheduling constraints not satisfied on 3 nodes\)$/m);
+    expect(pending).toMatch(
+      /^Pending .*\|no suitable node \(scheduling constraints not satisfied on 3 nodes\)$/m,
+    );
     for (const s of ['fast', 'zoned', 'nowhere', 'agent', 'talk'])
       expect((await docker(S, ['service', 'rm', s])).code).toBe(0);
   });
@@ -251,12 +303,17 @@ describe('docker service', () => {
     });
     await labStopNode(lab(), 0);
     try {
-      const moved = await until('web off node-0', async () => {
-        const rows = await ps('web', ['--filter', 'desired-state=running']);
-        return rows.length === 3 && rows.every((r) => r.node !== 'node-0' && r.current.startsWith('Running'))
-          ? rows
-          : undefined;
-      }, 40_000);
+      const moved = await until(
+        'web off node-0',
+        async () => {
+          const rows = await ps('web', ['--filter', 'desired-state=running']);
+          return rows.length === 3 &&
+            rows.every((r) => r.node !== 'node-0' && r.current.startsWith('Running'))
+            ? rows
+            : undefined;
+        },
+        40_000,
+      );
       expect(moved).toHaveLength(3);
     } finally {
       await labStartNode(lab(), 0);

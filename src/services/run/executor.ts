@@ -62,7 +62,11 @@ export class Executor {
           if (e) this.once(`rm:${a.containerId}`, () => removeContainer(e, a.containerId));
           break;
         }
-        default:
+        case 'createTask':
+        case 'markTask':
+        case 'removeTask':
+        case 'shutdownTask':
+        case 'startTask':
           break;
       }
     }
@@ -120,7 +124,12 @@ export class Executor {
   }
 
   /** Marks the task, unless it already says the same (a task that stays pending is written once). */
-  private async mark(taskId: string, state: Task['Status']['State'], message: string, err: string): Promise<void> {
+  private async mark(
+    taskId: string,
+    state: Task['Status']['State'],
+    message: string,
+    err: string,
+  ): Promise<void> {
     const cur = this.deps.records.task(taskId);
     if (!cur || (cur.Status.State === state && cur.Status.Err === err)) return;
     await this.deps.records.commit((d) => {
@@ -128,7 +137,11 @@ export class Executor {
       if (!t) return;
       const same = t.Status.State === state;
       const next = same
-        ? { ...t, Version: { Index: d.index }, Status: { ...t.Status, Err: err, Timestamp: new Date(d.now).toISOString() } }
+        ? {
+            ...t,
+            Version: { Index: d.index },
+            Status: { ...t.Status, Err: err, Timestamp: new Date(d.now).toISOString() },
+          }
         : withStatus(t, { serviceId: t.ServiceID, taskId, state, message, err }, d.now, d.index);
       if (next !== t) d.putTask(next);
     });

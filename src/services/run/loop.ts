@@ -115,10 +115,13 @@ export class ServiceLoop {
   private setWake(at: number | undefined): void {
     if (at === undefined || (this.wake && this.wake.at <= at)) return;
     if (this.wake) clearTimeout(this.wake.timer);
-    const timer = setTimeout(() => {
-      this.wake = undefined;
-      this.kick();
-    }, Math.max(0, at - this.clock()) + 5);
+    const timer = setTimeout(
+      () => {
+        this.wake = undefined;
+        this.kick();
+      },
+      Math.max(0, at - this.clock()) + 5,
+    );
     timer.unref();
     this.wake = { at, timer };
   }

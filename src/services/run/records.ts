@@ -97,7 +97,7 @@ export class ServiceRecords {
   /** Applies `change` in the next group write; resolves with its result once it is in the store. */
   commit<T>(change: Change<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ change, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ change, resolve: (v) => resolve(v as T), reject });
       this.writing ??= this.drain();
     });
   }
@@ -135,7 +135,12 @@ export class ServiceRecords {
           ops.unshift({ key: INDEX_KEY, value: { index }, expectedVersion: counter?.version ?? 0 });
           // The counter moved under us (the node registry takes values too): take a new one and redo.
           if (!(await this.store.writeMany(ops))) continue;
-          draft.applyTo((s) => this.services.set(s.ID, s), (id) => this.dropService(id), (t) => this.setTask(t), (id) => this.dropTask(id));
+          draft.applyTo(
+            (s) => this.services.set(s.ID, s),
+            (id) => this.dropService(id),
+            (t) => this.setTask(t),
+            (id) => this.dropTask(id),
+          );
         }
         outcomes.forEach((o, i) => (o.ok ? group[i]?.resolve(o.value) : group[i]?.reject(o.err)));
         if (ops.length > 0) for (const fn of this.listeners) fn();
@@ -154,7 +159,7 @@ export class ServiceRecords {
     if (prev && prev.ServiceID !== t.ServiceID) this.byService.get(prev.ServiceID)?.delete(t.ID);
     this.tasks.set(t.ID, t);
     let m = this.byService.get(t.ServiceID);
-    if (!m) this.byService.set(t.ServiceID, (m = new Map()));
+    if (!m) this.byService.set(t.ServiceID, (m = new Map<string, Task>()));
     m.set(t.ID, t);
   }
 
@@ -177,7 +182,8 @@ class DraftImpl implements Draft {
   private readonly svc = new Map<string, Service | null>();
   private readonly tsk = new Map<string, Task | null>();
   /** Each change's edits, so a change that throws is taken back. */
-  private journal: { kind: 's' | 't'; id: string; had: boolean; prev: Service | Task | null | undefined }[] = [];
+  private journal: { kind: 's' | 't'; id: string; had: boolean; prev: Service | Task | null | undefined }[] =
+    [];
 
   constructor(
     private readonly base: ServiceRecords,
@@ -237,8 +243,10 @@ class DraftImpl implements Draft {
 
   ops(): StoreOp[] {
     const out: StoreOp[] = [];
-    for (const [id, s] of this.svc) out.push(s ? { key: SERVICES + id, value: s } : { key: SERVICES + id, delete: true });
-    for (const [id, t] of this.tsk) out.push(t ? { key: TASKS + id, value: t } : { key: TASKS + id, delete: true });
+    for (const [id, s] of this.svc)
+      out.push(s ? { key: SERVICES + id, value: s } : { key: SERVICES + id, delete: true });
+    for (const [id, t] of this.tsk)
+      out.push(t ? { key: TASKS + id, value: t } : { key: TASKS + id, delete: true });
     return out;
   }
 
@@ -248,8 +256,14 @@ class DraftImpl implements Draft {
     putT: (t: Task) => void,
     delT: (id: string) => void,
   ): void {
-    for (const [id, s] of this.svc) (s ? putS(s) : delS(id));
-    for (const [id, t] of this.tsk) (t ? putT(t) : delT(id));
+    for (const [id, s] of this.svc) {
+      if (s) putS(s);
+      else delS(id);
+    }
+    for (const [id, t] of this.tsk) {
+      if (t) putT(t);
+      else delT(id);
+    }
   }
 
   private note(kind: 's' | 't', id: string): void {

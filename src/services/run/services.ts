@@ -96,7 +96,8 @@ export class Services {
       if (s.Version.Index !== version) throw new OutOfSequenceError();
       if (serviceMode(s.Spec).kind !== serviceMode(stored).kind)
         throw unimplemented('service mode change is not allowed');
-      if (serviceName(s.Spec) !== serviceName(stored)) throw unimplemented('renaming services is not supported');
+      if (serviceName(s.Spec) !== serviceName(stored))
+        throw unimplemented('renaming services is not supported');
       d.putService(updatedService(s, stored, d.now, d.index));
     });
     return { Warnings: null };

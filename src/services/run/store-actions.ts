@@ -5,7 +5,13 @@ import type { Action } from '../actions.js';
 import { newTask, withDesired, withStatus } from '../task-record.js';
 import type { Draft } from './records.js';
 
-const STORE_KINDS = new Set<Action['kind']>(['markTask', 'shutdownTask', 'removeTask', 'createTask', 'startTask']);
+const STORE_KINDS = new Set<Action['kind']>([
+  'markTask',
+  'shutdownTask',
+  'removeTask',
+  'createTask',
+  'startTask',
+]);
 
 export function isStoreAction(a: Action): boolean {
   return STORE_KINDS.has(a.kind);
@@ -49,7 +55,10 @@ export function applyStoreActions(d: Draft, actions: readonly Action[], newId = 
         }
         break;
       }
-      default:
+      case 'placeTask':
+      case 'removeContainer':
+      case 'startContainer':
+      case 'stopContainer':
         break;
     }
   }
