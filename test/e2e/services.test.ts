@@ -149,26 +149,25 @@ describe('docker service', () => {
     const slot = inspect.stdout.trim().split('.').slice(0, 2).join('.');
     const kill = await docker(S, ['kill', victim ?? '']);
     expect(kill.code, kill.stderr).toBe(0);
-    await until(
+    // The slot's rows, newest first: the successor running, then the killed task, shut down as failed.
+    const inSlot = await until(
       'replacement running',
       async () => {
-        const rows = await ps(slot.split('.')[0] ?? '');
-        const inSlot = rows.filter(
-          (r) => r.name === slot || r.name === ` \\_ ${slot}` || r.name.endsWith(`\\_ ${slot}`),
-        );
-        return inSlot.length >= 2 && inSlot[0]?.current.startsWith('Running') ? true : undefined;
+        const rows = (await ps(slot.split('.')[0] ?? '')).filter((r) => r.name === slot);
+        return rows.length >= 2 && rows[0]?.current.startsWith('Running') ? rows : undefined;
       },
       30_000,
     );
-    const history = await ps('web');
     process.stdout.write(
-      `docker service ps web (history):\n${history.map((r) => Object.values(r).join('  ')).join('\n')}\n`,
+      `docker service ps, slot ${slot}:\n${inSlot.map((r) => Object.values(r).join('  ')).join('\n')}\n`,
     );
-    expect(
-      history.some(
-        (r) => r.name.includes('\\_') && r.desired === 'Shutdown' && r.current.startsWith('Failed'),
-      ),
-    ).toBe(true);
+    expect(inSlot[0]?.desired).toBe('Running');
+    expect(inSlot.slice(1).some((r) => r.desired === 'Shutdown' && r.current.startsWith('Failed'))).toBe(
+      true,
+    );
+    // The table shows the history under the slot's running task.
+    const table = await docker(S, ['service', 'ps', 'web']);
+    expect(table.stdout).toContain(`\\_ ${slot} `);
   });
 
   it('logs, and logs -f, merged over the engines with the task and node names', async () => {

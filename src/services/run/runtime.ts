@@ -88,7 +88,9 @@ export class ServicesRuntime {
       for (const engine of this.deps.pool.healthy()) {
         for (const c of engine.containers.values()) {
           const l = c.detail.Config.Labels ?? {};
-          if (l[TASK_LABELS.cluster] !== this.deps.clusterId || seen.has(c.id)) continue;
+          // A container not started yet has no log to follow (the engine ends a follow of it at once).
+          if (l[TASK_LABELS.cluster] !== this.deps.clusterId || seen.has(c.id) || c.state === 'created')
+            continue;
           if (of.serviceId && l[TASK_LABELS.serviceId] !== of.serviceId) continue;
           if (of.taskId && l[TASK_LABELS.taskId] !== of.taskId) continue;
           seen.add(c.id);
