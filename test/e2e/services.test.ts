@@ -272,7 +272,7 @@ describe('docker service', () => {
       return r.stdout.includes('no suitable node') ? r.stdout : undefined;
     });
     expect(pending).toMatch(
-      /^Pending .*\|no suitable node \(scheduling constraints not satisfied on 3 nodes\)$/m,
+      /^Pending .*\|"no suitable node \(scheduling constraints not satisfied on 3 nodes\)"$/m,
     );
     for (const s of ['fast', 'zoned', 'nowhere', 'agent', 'talk'])
       expect((await docker(S, ['service', 'rm', s])).code).toBe(0);
