@@ -216,6 +216,10 @@ describe('docker service', () => {
     expect(Object.keys(perNode(rows)).sort()).toEqual(['node-0', 'node-1', 'node-2']);
     const ls = await docker(S, ['service', 'ls', '--filter', 'name=agent']);
     expect(ls.stdout).toMatch(/\sagent\s+global\s+3\/3\s/);
+    // The CLI reads the service and refuses itself, as against swarm mode.
+    const scale = await docker(S, ['service', 'scale', 'agent=2']);
+    expect(scale.code).toBe(1);
+    expect(scale.stderr).toContain('scale can only be used with replicated or replicated-job mode');
   });
 
   it('a node label used by a constraint, and a zone preference', async () => {
