@@ -167,7 +167,7 @@ describe('services', () => {
     expect(killed.status).toBe(204);
     const successor = await waitFor('a successor running in the slot', async () => {
       const again = await running(base, 'k', 2);
-      return again.find((t) => t.Slot === victim?.Slot && t.ID !== victim.ID);
+      return again.find((t) => t.Slot === victim?.Slot && t.ID !== victim?.ID);
     });
     expect(successor.Slot).toBe(victim?.Slot);
     const history = await tasks(base, { service: { k: true } });
