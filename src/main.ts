@@ -11,6 +11,7 @@ import type { Engine } from './engine/engine.js';
 import { EventHub } from './events/hub.js';
 import { log, setLogLevel } from './log.js';
 import { NetworkReconciler } from './networks/reconcile.js';
+import { HostPaths } from './networks/paths/host-paths.js';
 import { leaderOf } from './nodes/leader.js';
 import { Nodes } from './nodes/nodes.js';
 import { Placer } from './placement/placer.js';
@@ -100,9 +101,12 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
       return pool.all().find((e) => e.id && nodeIdOf(e.id) === nodeId)?.name;
     },
   });
+  // Containers on different engines reach each other: paths between the hosts, kept by the leader.
+  const paths = new HostPaths(pool, { mode: config.networkPaths, leads: () => leads() });
   let deps: ApiDeps = {
     pool,
     nodes,
+    paths,
     services,
     hub,
     placer,
@@ -148,6 +152,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
         rescheduler.resume();
         void nodes.start();
         void services.elected();
+        void paths.syncAll(true);
       },
       lost: () => undefined,
       leader: () => undefined,
@@ -169,6 +174,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   }
   void nodes.start();
   void services.start();
+  paths.start();
   discovery.watch({
     entries: (addrs) => pool.update(addrs),
     error: (err) => log.error(`Discovery error: ${err.message}`),
@@ -186,6 +192,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     services,
     async stop() {
       services.stop();
+      paths.stop();
       await replication?.stop();
       await forwarder?.close();
       discovery.stop();

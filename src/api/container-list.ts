@@ -7,6 +7,7 @@ import type { CachedContainer, ContainerSummary, PortEntry } from '../engine/typ
 import type { ImageSummary } from '../engine/resource-lists.js';
 import { findContainer } from '../pool/lookup.js';
 import type { Pool } from '../pool/pool.js';
+import { HELPER_LABEL } from '../networks/paths/helper.js';
 import { ApiError, noSuchContainer } from '../errors.js';
 import { atoi, portRange, StrconvError } from '../docker/strconv.js';
 
@@ -230,6 +231,8 @@ export function listContainers(
   for (const engine of pool.validated()) {
     if (!engine.isHealthy && !q.all) continue;
     for (const c of engine.containers.values()) {
+      // Shoal's own short-lived helpers (host network paths) are not the user's containers.
+      if (c.detail.Config.Labels?.[HELPER_LABEL] !== undefined) continue;
       const running = c.detail.State.Running === true;
       if (!running && !showStopped) continue;
       const created = createdOf(c);

@@ -6,6 +6,7 @@ import type { EventHub } from '../events/hub.js';
 import type { Nodes } from '../nodes/nodes.js';
 import type { Placer } from '../placement/placer.js';
 import type { Pool } from '../pool/pool.js';
+import type { HostPaths } from '../networks/paths/host-paths.js';
 import type { ServicesRuntime } from '../services/run/runtime.js';
 import type { Store } from '../store/store.js';
 
@@ -20,6 +21,8 @@ export interface ApiDeps {
   readonly cors: boolean;
   /** --network-pool: where cluster networks get their per-engine subnets. */
   readonly networkPool: string;
+  /** Cross-engine paths between the parts of cluster networks (src/networks/paths/). */
+  readonly paths?: HostPaths;
   /** The cluster state store: network records, reschedule bookkeeping. */
   readonly store: Store;
   /** Swarm mode's nodes (the engines, and Shoal's manager) and the swarm object. */

@@ -46,6 +46,8 @@ function nodeLines(deps: ApiDeps, e: Engine, snap: NodeSnapshot | undefined): Pa
     ['  └ Labels', labels],
   ];
   if (e.health.lastError) lines.push(['  └ Error', e.health.lastError]);
+  const paths = deps.paths?.infoLine(e);
+  if (paths) lines.push(['  └ Network', paths]);
   lines.push(['  └ UpdatedAt', e.updatedAt.toISOString().replace(/\.\d{3}Z$/, 'Z')]);
   lines.push(['  └ ServerVersion', e.specs?.serverVersion ?? '']);
   return lines;

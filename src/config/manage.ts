@@ -111,6 +111,13 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
     usage: "where cluster networks get each engine's /24 (unless the engine has a shoal.network-pool label)",
   },
   {
+    name: 'network-paths',
+    kind: 'string',
+    default: 'auto',
+    usage:
+      'how containers on different engines reach each other: auto (direct routes between engines on one link, VXLAN otherwise), vxlan, direct, or off (the hosts route themselves)',
+  },
+  {
     name: 'api-enable-cors',
     aliases: ['cors'],
     kind: 'bool',
@@ -172,6 +179,8 @@ export interface ManageConfig {
   /** --replication: leader election in Consul; undefined when off. */
   replication?: { advertise: string; ttlMs: number };
   networkPool: string;
+  /** --network-paths: how Shoal connects the engines' parts of cluster networks. */
+  networkPaths: NetworkPathMode;
   cors: boolean;
   refreshOnNodeFilter: boolean;
   containerNameRefreshFilter: string;
@@ -235,6 +244,7 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
     discoveryOpts: keyValues(list(v, 'discovery-opt'), '--discovery-opt'),
     replication: replicationOf(v, discovery),
     networkPool: networkPoolOf(str(v, 'network-pool')),
+    networkPaths: networkPathsOf(str(v, 'network-paths')),
     cors: bool(v, 'api-enable-cors'),
     refreshOnNodeFilter: bool(v, 'refresh-on-node-filter'),
     containerNameRefreshFilter: str(v, 'container-name-refresh-filter'),
@@ -282,6 +292,15 @@ function createRetryOf(opts: Record<string, string>): number {
   const n = Number(raw);
   if (n < 0) throw new UsageError(`swarm.createretry can not be negative, ${n} is invalid`);
   return n;
+}
+
+export type NetworkPathMode = 'auto' | 'vxlan' | 'direct' | 'off';
+
+function networkPathsOf(text: string): NetworkPathMode {
+  if (text === 'auto' || text === 'vxlan' || text === 'direct' || text === 'off') return text;
+  throw new UsageError(
+    `invalid --network-paths ${JSON.stringify(text)}: expected auto, vxlan, direct or off`,
+  );
 }
 
 function networkPoolOf(text: string): string {

@@ -73,6 +73,15 @@ export class EngineOperations extends ImageOperations {
     await this.host.settleContainer(id);
   }
 
+  /** Waits for the container to stop; resolves with its exit code. */
+  async waitContainer(id: string, timeoutMs: number): Promise<number> {
+    const res = await this.call<{ StatusCode?: number }>('POST', `/containers/${enc(id)}/wait`, {
+      timeoutMs,
+    });
+    await this.host.settleContainer(id);
+    return res.StatusCode ?? -1;
+  }
+
   inspectContainer(id: string): Promise<Record<string, unknown>> {
     return this.call('GET', `/containers/${enc(id)}/json`);
   }

@@ -4,7 +4,7 @@ import { labCertDirs } from './certs.js';
 import { labDown, labStatus, labUp, readLab, DEFAULT_LAB_DIR } from './lab.js';
 import type { LabLayout } from './layout.js';
 
-const HELP = `Usage: shoal lab up [N] [--name NAME] [--labels k=v,k=v ...] [--subnet K] [--tls]
+const HELP = `Usage: shoal lab up [N] [--name NAME] [--labels k=v,k=v ...] [--subnet K] [--tls] [--no-routes]
        shoal lab down [--name NAME]
        shoal lab status [--name NAME]
 
@@ -14,6 +14,8 @@ on 198.18.K.0/24 (K defaults to 0). Engine i is named node-i and listens on 198.
 storage=ssd|disk and zone=a|b|c. State lives in $SHOAL_LAB_DIR (default ${DEFAULT_LAB_DIR}).
 --tls: engines listen on :2376 only, with --tlsverify; the lab makes a CA and certificates for each
 engine, for Shoal (manager/) and for a CLI user (client/), in <lab dir>/tls.
+--no-routes: the nodes route nothing to each other's containers and add no forwarding rules, as plain
+hosts: Shoal's own cross-engine paths must do it (give it --network-pool inside 198.18.0.0/15).
 `;
 
 interface LabArgs {
@@ -23,6 +25,7 @@ interface LabArgs {
   labels: string[][];
   subnet: number;
   tls: boolean;
+  routes: boolean;
 }
 
 function parse(args: string[]): LabArgs {
@@ -33,6 +36,7 @@ function parse(args: string[]): LabArgs {
     labels: [],
     subnet: 0,
     tls: false,
+    routes: true,
   };
   for (let i = 1; i < args.length; i++) {
     const a = args[i] ?? '';
@@ -45,6 +49,7 @@ function parse(args: string[]): LabArgs {
     else if (a === '--labels') out.labels.push(next().split(',').filter(Boolean));
     else if (a === '--subnet') out.subnet = Number(next());
     else if (a === '--tls') out.tls = true;
+    else if (a === '--no-routes') out.routes = false;
     else if (/^\d+$/.test(a)) out.n = Number(a);
     else throw new UsageError(`unexpected argument: ${a}`);
   }
@@ -62,6 +67,7 @@ export async function runLabCommand(args: string[]): Promise<void> {
         labels: a.labels,
         subnetIndex: a.subnet,
         tls: a.tls,
+        routes: a.routes,
         log: say,
       });
       say(`discovery: ${lab.nodes.map((n) => n.addr).join(',')}`);

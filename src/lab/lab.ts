@@ -20,6 +20,8 @@ export interface LabOptions extends DockerdOptions {
   labels?: string[][];
   /** Engines on TLS: dockerd --tlsverify on 2376 with certificates made for the lab (see certs.ts). */
   tls?: boolean;
+  /** false: no routes or forwarding rules between the nodes (plain hosts); default true. */
+  routes?: boolean;
   log?: (line: string) => void;
 }
 
@@ -53,12 +55,23 @@ export async function labUp(opts: LabOptions = {}): Promise<LabLayout> {
   const existing = readLab(name, baseDir);
   if (existing) {
     const status = await labStatus(existing);
-    const same = status.length === (opts.nodes ?? existing.nodes.length) && !!existing.tlsDir === !!opts.tls;
+    const same =
+      status.length === (opts.nodes ?? existing.nodes.length) &&
+      !!existing.tlsDir === !!opts.tls &&
+      (existing.routes ?? true) === (opts.routes ?? true);
     if (status.every((s) => s.answering) && same) return existing;
     say(`lab ${name} is partly up; tearing it down first`);
     await labDown(existing);
   }
-  const lab = labLayout(name, baseDir, opts.nodes ?? 3, opts.subnetIndex ?? 0, opts.labels, opts.tls);
+  const lab = labLayout(
+    name,
+    baseDir,
+    opts.nodes ?? 3,
+    opts.subnetIndex ?? 0,
+    opts.labels,
+    opts.tls,
+    opts.routes ?? true,
+  );
   await mkdir(lab.dir, { recursive: true });
   await writeFile(stateFile(lab.dir), JSON.stringify(lab, null, 2));
   try {
@@ -69,7 +82,7 @@ export async function labUp(opts: LabOptions = {}): Promise<LabLayout> {
     await Promise.all(
       lab.nodes.map((n, i) => waitForEngine(n.socket, 60_000, () => isAlive(launchers[i] ?? 0))),
     );
-    await routeBetweenNodes(lab);
+    if (lab.routes) await routeBetweenNodes(lab);
     const tar = await image;
     await Promise.all(lab.nodes.map((n) => loadImage(n.socket, tar)));
     say(

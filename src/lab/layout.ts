@@ -39,6 +39,11 @@ export interface LabLayout {
   nodes: LabNode[];
   /** A TLS lab's certificates: ca.pem and one directory per node, `manager` (Shoal's), `client` (a CLI user's). */
   tlsDir?: string;
+  /**
+   * The lab routes between its nodes (container subnets, cluster pools, forwarding rules). Without, its
+   * engines are plain hosts that route nothing: what Shoal must cope with on engines it did not set up.
+   */
+  routes: boolean;
 }
 
 export function defaultLabels(i: number): string[] {
@@ -52,6 +57,7 @@ export function labLayout(
   subnetIndex: number,
   labels: string[][] = [],
   tls = false,
+  routes = true,
 ): LabLayout {
   if (!/^[a-z0-9]{1,8}$/.test(name))
     throw new Error(`lab name must be 1-8 lowercase letters or digits: ${name}`);
@@ -79,7 +85,8 @@ export function labLayout(
       clusterPool: `198.19.${64 + 4 * i}.0/22`,
       labels: [
         ...(labels.length > 0 ? (labels[i % labels.length] ?? []) : defaultLabels(i)),
-        `shoal.network-pool=198.19.${64 + 4 * i}.0/22`,
+        // Only a lab that routes each node's pool to it may say so; plain hosts take parts from Shoal's pool.
+        ...(routes ? [`shoal.network-pool=198.19.${64 + 4 * i}.0/22`] : []),
       ],
       tls:
         tlsDir === undefined
@@ -100,5 +107,6 @@ export function labLayout(
     hostIp: `${net}.1`,
     nodes,
     tlsDir,
+    routes,
   };
 }

@@ -6,6 +6,7 @@ import type { NetworkSummary } from '../engine/resource-lists.js';
 import { cidrText, gateway, overlaps, parseCidr, parts, type Subnet } from './cidr.js';
 import type { Pool } from '../pool/pool.js';
 import type { Store } from '../store/store.js';
+import type { PathKeeper } from './paths/keeper.js';
 
 export const CLUSTER_LABEL = 'com.docker.shoal.network.id';
 /** An engine label naming the pool its parts of cluster networks come from (so hosts can route to it). */
@@ -18,6 +19,8 @@ export interface NetworkDeps {
   readonly store: Store;
   /** --network-pool */
   readonly networkPool: string;
+  /** Cross-engine paths between the engines' parts (absent or off: the hosts route themselves). */
+  readonly paths?: PathKeeper;
 }
 
 export interface ClusterNetwork {

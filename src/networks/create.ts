@@ -124,5 +124,21 @@ export async function createClusterNetwork(
   } finally {
     creatingHere.delete(id);
   }
-  return { Id: id, Warning: warning };
+  return { Id: id, Warning: joinWarnings(warning, await pathsWarning(deps, engines)) };
+}
+
+/**
+ * Containers attached right after the create (Compose does that) must reach each other: the create waits
+ * (a few seconds at most) for the hosts' paths to the new parts, and names the engines still without them.
+ */
+async function pathsWarning(deps: NetworkDeps, engines: readonly Engine[]): Promise<string> {
+  if (!deps.paths?.enabled) return '';
+  await deps.paths.syncAll(false, 5000);
+  const missing = deps.paths.unreachable(engines);
+  if (missing.length === 0) return '';
+  return `containers on ${missing.join(', ')} cannot reach the other engines' containers yet: their cross-engine paths are not in place (see docker info)`;
+}
+
+function joinWarnings(a: string, b: string): string {
+  return a && b ? `${a}; ${b}` : a || b;
 }

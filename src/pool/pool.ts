@@ -35,6 +35,7 @@ export class Pool implements EngineObserver {
   private readonly snapshots: SnapshotCache;
   private readonly transitionListeners: ((engine: Engine, what: ClusterTransition) => void)[] = [];
   private readonly containerListeners = new Set<ContainerListener>();
+  private readonly listListeners: ((engine: Engine, kind: ListKind) => void)[] = [];
   private closing = false;
   private readonly engineOpts: EngineOptions;
 
@@ -128,6 +129,12 @@ export class Pool implements EngineObserver {
 
   listChanged(engine: Engine, kind: ListKind): void {
     if (kind === 'images') this.snapshots.touch(engine);
+    for (const fn of this.listListeners) fn(engine, kind);
+  }
+
+  /** Called after an engine's image, network or volume list changed (cross-engine paths listen). */
+  onListChange(fn: (engine: Engine, kind: ListKind) => void): void {
+    this.listListeners.push(fn);
   }
 
   execCreated(engine: Engine, execId: string, containerId: string): void {

@@ -24,11 +24,19 @@ export interface Shoal {
   stop(): Promise<void>;
 }
 
-export async function startShoal(extra: string[] = []): Promise<Shoal> {
+/**
+ * A manager in front of the e2e lab, or of `target` (another discovery, and how many engines it must see
+ * healthy before it is ready).
+ */
+export async function startShoal(
+  extra: string[] = [],
+  target?: { discovery: string; engines: number },
+): Promise<Shoal> {
   // SHOAL_TEST_LOG=debug shows the manager's log while debugging a test.
   const level = process.env['SHOAL_TEST_LOG'];
   setLogSink(level ? (line) => process.stderr.write(`${line}\n`) : () => undefined);
-  const l = lab();
+  const l = target ? undefined : lab();
+  const engines = target?.engines ?? l?.nodes.length ?? 0;
   // A store file per manager (a `--store` in extra wins: the last one given counts).
   const store = tempStore();
   const config = parseManageArgs([
@@ -43,13 +51,13 @@ export async function startShoal(extra: string[] = []): Promise<Shoal> {
     ...(level ? ['-l', level] : []),
     ...store.args,
     ...extra,
-    l.nodes.map((n) => n.addr).join(','),
+    target?.discovery ?? l?.nodes.map((n) => n.addr).join(',') ?? '',
   ]);
   const manager = await startManager(config).catch((err: unknown) => {
     store.remove();
     throw err;
   });
-  await until('all engines healthy', () => manager.pool.healthy().length === l.nodes.length, 30_000);
+  await until('all engines healthy', () => manager.pool.healthy().length === engines, 30_000);
   return {
     manager,
     host: manager.urls()[0] ?? '',

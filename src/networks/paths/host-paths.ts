@@ -1,0 +1,202 @@
+// Keeps every engine's host able to reach the other engines' parts of the cluster networks, continuously:
+// when engines join, return or leave, when cluster networks are made or removed, and every minute (a host
+// can lose its state behind our back: a dockerd restart rebuilds its own chains). One run per host at a
+// time; a change during a run asks for one more.
+import { createHash } from 'node:crypto';
+import type { Engine } from '../../engine/engine.js';
+import { log } from '../../log.js';
+import type { Pool } from '../../pool/pool.js';
+import { clusterNetworks } from '../cluster-networks.js';
+import { runOnHost } from './helper.js';
+import type { PathKeeper } from './keeper.js';
+import { planFor, type HostInfo, type Part, type PathMode } from './plan.js';
+import { hostScript, parseReport, type ScriptReport } from './script.js';
+
+export interface HostPathsOptions {
+  mode: PathMode | 'off';
+  /** Only the leader changes hosts (absent: always). */
+  leads?: () => boolean;
+  /** VXLAN network identifier shared by the cluster's hosts. */
+  vni?: number;
+  resyncMs?: number;
+}
+
+export interface PathStatus {
+  state: 'pending' | 'ok' | 'partial' | 'error';
+  report?: ScriptReport;
+  /** Peers the plan had. */
+  expected: number;
+  error?: string;
+}
+
+interface HostState {
+  running: boolean;
+  again: boolean;
+  /** The script last applied (a network change that does not change it needs no run). */
+  applied?: string;
+  status: PathStatus;
+  waiters: (() => void)[];
+}
+
+const DEFAULT_VNI = 4242;
+
+export class HostPaths implements PathKeeper {
+  private readonly hosts = new Map<string, HostState>();
+  /** What each engine last said it has, kept while it is away so its peers keep their paths to it. */
+  private readonly known = new Map<string, HostInfo>();
+  private timer: NodeJS.Timeout | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly opts: HostPathsOptions,
+  ) {}
+
+  get enabled(): boolean {
+    return this.opts.mode !== 'off';
+  }
+
+  start(): void {
+    if (!this.enabled) return;
+    this.pool.onTransition((engine, what) => {
+      if (what !== 'engine_disconnect' || !this.pool.all().includes(engine)) this.changed(true);
+    });
+    this.pool.onListChange((_engine, kind) => {
+      if (kind === 'networks') this.changed(false);
+    });
+    this.timer = setInterval(() => void this.syncAll(true), this.opts.resyncMs ?? 60_000);
+    this.timer.unref();
+    this.changed(true);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.debounce) clearTimeout(this.debounce);
+  }
+
+  statusOf(engine: Engine): PathStatus | undefined {
+    return this.hosts.get(engine.id)?.status;
+  }
+
+  /** `docker info`'s line for an engine: `vxlan, 2/2 peers`. */
+  infoLine(engine: Engine): string | undefined {
+    if (!this.enabled) return undefined;
+    const s = this.statusOf(engine);
+    if (!s || s.state === 'pending') return 'pending';
+    if (s.state === 'error') return `error: ${s.error ?? 'unknown'}`;
+    const peers = s.report?.peers ?? [];
+    const modes = [...new Set(peers.map((p) => p.mode))].sort().join('+') || 'none';
+    const ok = peers.filter((p) => p.ok).length;
+    return `${modes}, ${ok}/${s.expected} peers${s.report?.rulesOk === false ? ', rules failed' : ''}`;
+  }
+
+  /** Brings every healthy host to its plan; resolves when all ran (or `timeoutMs` passed). */
+  async syncAll(force = false, timeoutMs = 10_000): Promise<void> {
+    if (!this.enabled || !(this.opts.leads?.() ?? true)) return;
+    const hosts = this.hostInfos();
+    const runs = this.pool.healthy().map((e) => this.sync(e, hosts, force));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+    await Promise.race([Promise.all(runs), deadline]);
+    clearTimeout(timer);
+  }
+
+  /** Engines (by name) whose paths are not all in place. */
+  unreachable(engines: readonly Engine[]): string[] {
+    return engines.filter((e) => this.statusOf(e)?.state !== 'ok').map((e) => e.name);
+  }
+
+  private changed(force: boolean): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => void this.syncAll(force), 50);
+  }
+
+  private sync(engine: Engine, hosts: HostInfo[], force: boolean): Promise<void> {
+    const self = hosts.find((h) => h.name === engine.name);
+    if (!self || !engine.id) return Promise.resolve();
+    const plan = planFor(
+      self,
+      hosts,
+      this.opts.mode === 'off' ? 'auto' : this.opts.mode,
+      this.opts.vni ?? DEFAULT_VNI,
+    );
+    const script = hostScript(plan);
+    let st = this.hosts.get(engine.id);
+    if (!st) {
+      st = { running: false, again: false, status: { state: 'pending', expected: 0 }, waiters: [] };
+      this.hosts.set(engine.id, st);
+    }
+    const state = st;
+    if (!force && state.applied === script && state.status.state === 'ok' && !state.running)
+      return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      state.waiters.push(resolve);
+      if (state.running) {
+        state.again = true;
+        return;
+      }
+      void this.run(engine, state, script, plan.peers.length);
+    });
+  }
+
+  private async run(engine: Engine, st: HostState, script: string, expected: number): Promise<void> {
+    st.running = true;
+    const waiters = st.waiters;
+    st.waiters = [];
+    try {
+      const { code, output } = await runOnHost(engine, script);
+      const report = parseReport(output);
+      const ok = code === 0 && report.complete && report.rulesOk && report.peers.every((p) => p.ok);
+      st.status = { state: ok ? 'ok' : 'partial', report, expected };
+      st.applied = ok ? script : undefined;
+      if (!ok) log.warn(`Network paths on ${engine.name}: ${output.trim().split('\n').slice(-3).join('; ')}`);
+    } catch (err) {
+      st.status = { state: 'error', expected, error: (err as Error).message };
+      st.applied = undefined;
+      log.warn(`Network paths on ${engine.name}: ${(err as Error).message}`);
+    } finally {
+      st.running = false;
+      waiters.forEach((w) => w());
+      if (st.again) {
+        st.again = false;
+        void this.sync(engine, this.hostInfos(), false);
+      }
+    }
+  }
+
+  /** Every engine with what it has: healthy ones as they are now, others as they last were. */
+  private hostInfos(): HostInfo[] {
+    const parts = new Map<Engine, Part[]>();
+    for (const net of clusterNetworks(this.pool).values()) {
+      for (const [engine, n] of net.parts) {
+        const subnet = n.IPAM?.Config?.[0]?.Subnet;
+        if (!subnet) continue;
+        const bridge = n.Options?.['com.docker.network.bridge.name'] || `br-${n.Id.slice(0, 12)}`;
+        const list = parts.get(engine) ?? [];
+        list.push({ networkId: net.id, subnet, bridge });
+        parts.set(engine, list);
+      }
+    }
+    const present = new Set<string>();
+    for (const engine of this.pool.all()) {
+      if (!engine.id || !engine.ip || engine.ip.startsWith('127.')) continue;
+      present.add(engine.id);
+      if (!engine.isHealthy) continue;
+      this.known.set(engine.id, {
+        name: engine.name,
+        ip: engine.ip,
+        mac: macOf(engine.id),
+        parts: parts.get(engine) ?? [],
+      });
+    }
+    for (const id of [...this.known.keys()]) if (!present.has(id)) this.known.delete(id);
+    return [...this.known.values()];
+  }
+}
+
+/** A stable, locally administered MAC for an engine's tunnel device. */
+export function macOf(engineId: string): string {
+  const h = createHash('sha256').update(`vtep:${engineId}`).digest();
+  const bytes = [0x02, ...h.subarray(0, 5)];
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
