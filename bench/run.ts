@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     if (all || sections.includes('ha')) await runHaBench();
     // Minutes long (4 faults × 10 runs): only when asked for.
     if (sections.includes('reschedule')) await runRescheduleBench();
-    // About 4–5 minutes (swarm mode set up and left, 5 engine kills, 1,000-task scale-ups): only when asked for.
+    // 3–5 minutes (swarm mode set up and left, 5 engine kills, 1,000-task scale-ups): only when asked for.
     if (sections.includes('services')) await runServicesBench();
   } finally {
     await benchLabDown();
