@@ -19,15 +19,16 @@ function rssOf(pid: number | undefined): number {
   }
 }
 
-/** Spawns `node script args…` and waits until `ready` finds its port in stdout or stderr. */
+/** Spawns `node …nodeArgs script args…` and waits until `ready` finds its port in stdout or stderr. */
 export function startChild(
   script: string,
   args: string[],
   ready: (out: string) => number | undefined,
   timeoutMs = 30_000,
+  nodeArgs: string[] = [],
 ): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const proc = spawn('node', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn('node', [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');

@@ -5,6 +5,7 @@ import { benchLabDown } from './lab.js';
 import { runPassthroughBench } from './passthrough.js';
 import { runRescheduleBench } from './reschedule.js';
 import { runScaleBench } from './scale.js';
+import { runServicesBench } from './services.js';
 import { runSchedulerBench } from './scheduler.js';
 
 async function main(): Promise<void> {
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     if (all || sections.includes('ha')) await runHaBench();
     // Minutes long (4 faults × 10 runs): only when asked for.
     if (sections.includes('reschedule')) await runRescheduleBench();
+    // 3–5 minutes (swarm mode set up and left, 5 engine kills, 1,000-task scale-ups): only when asked for.
+    if (sections.includes('services')) await runServicesBench();
   } finally {
     await benchLabDown();
   }
