@@ -4,7 +4,7 @@
 // engine that joins is reachable; and what waiting for the hosts adds to a network create (vs paths off).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { labDown, labUp, readLab } from '../src/lab/lab.js';
 import type { LabLayout } from '../src/lab/layout.js';
 import { inNetns } from '../src/lab/run.js';
@@ -64,7 +64,8 @@ async function mtuLine(lab: LabLayout): Promise<string> {
 
 async function runMode(lab: LabLayout, file: string, mode: Mode): Promise<ModeResult> {
   const paths = ['--network-pool', POOL, '--network-paths', mode];
-  const args = [...benchStoreArgs(), '-H', 'tcp://127.0.0.1:0', '--heartbeat', '1s', ...paths];
+  const store = benchStoreArgs();
+  const args = [...store, '-H', 'tcp://127.0.0.1:0', '--heartbeat', '1s', ...paths];
   const shoal = await startManager([...args, `file://${file}`], 3);
   const base = `http://127.0.0.1:${shoal.port}`;
   const host = `tcp://127.0.0.1:${shoal.port}`;
@@ -81,6 +82,7 @@ async function runMode(lab: LabLayout, file: string, mode: Mode): Promise<ModeRe
     return { mode, creates, traffic, joins, mtu, cleanMs: performance.now() - t0 };
   } finally {
     await shoal.stop();
+    rmSync(dirname(new URL(store[1] ?? '').pathname), { recursive: true, force: true });
   }
 }
 
