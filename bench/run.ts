@@ -3,6 +3,7 @@ import { runComposeBench } from './compose.js';
 import { runHaBench } from './ha.js';
 import { benchLabDown } from './lab.js';
 import { runPassthroughBench } from './passthrough.js';
+import { runPathsBench } from './paths.js';
 import { runRescheduleBench } from './reschedule.js';
 import { runScaleBench } from './scale.js';
 import { runServicesBench } from './services.js';
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
   }
   if (all || sections.includes('scheduler')) runSchedulerBench();
   if (all || sections.includes('scale')) await runScaleBench();
+  // Its own lab of 4 plain engines, and minutes long: only when asked for.
+  if (sections.includes('paths')) await runPathsBench();
 }
 
 main().catch((err: unknown) => {
