@@ -60,7 +60,7 @@ export class NameIndex {
     for (const e of c.endpoints) {
       const addr: Address = { containerId: c.id, ipv4: e.ipv4, ...(e.ipv6 ? { ipv6: e.ipv6 } : {}) };
       let names = this.scoped.get(e.networkId);
-      if (!names) this.scoped.set(e.networkId, (names = new Map()));
+      if (!names) this.scoped.set(e.networkId, (names = new Map<string, Map<string, Address>>()));
       for (const n of namesOn(c, e)) put(names, n, addr);
       if (c.compose) put(this.qualified, `${c.compose.service}.${c.compose.project}`, addr);
     }
@@ -131,7 +131,7 @@ function namesOn(c: NamedContainer, e: NamedEndpoint): Set<string> {
 
 function put(names: Names, name: string, addr: Address): void {
   let m = names.get(name);
-  if (!m) names.set(name, (m = new Map()));
+  if (!m) names.set(name, (m = new Map<string, Address>()));
   m.set(addr.containerId, addr);
 }
 

@@ -90,7 +90,8 @@ else echo "rules ${table} failed"; fi
 `;
 }
 
-export function hostScript(plan: HostPlan): string {
+/** `firewall: false` for a host without Docker (the manager's): routes only, no chains. */
+export function hostScript(plan: HostPlan, opts: { firewall?: boolean } = {}): string {
   const { self } = plan;
   const head = `VNI=${word(plan.vni)}; LOCAL=${word(self.ip)}; MAC=${word(self.mac)}\n`;
   const peers = plan.peers
@@ -111,8 +112,12 @@ export function hostScript(plan: HostPlan): string {
     head,
     peers,
     CLEANUP,
-    chain('filter', FORWARD_CHAIN, 'DOCKER-USER', forward),
-    chain('nat', NAT_CHAIN, 'POSTROUTING', nat),
+    ...(opts.firewall === false
+      ? []
+      : [
+          chain('filter', FORWARD_CHAIN, 'DOCKER-USER', forward),
+          chain('nat', NAT_CHAIN, 'POSTROUTING', nat),
+        ]),
     'echo done\n',
   ].join('');
 }
