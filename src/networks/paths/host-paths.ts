@@ -123,7 +123,10 @@ export class HostPaths implements PathKeeper {
 
   /** Engines (by name) whose paths are not all in place. */
   unreachable(engines: readonly Engine[]): string[] {
-    return engines.filter((e) => this.statusOf(e)?.state !== 'ok').map((e) => e.name);
+    // A host still running its script has not got the newest plan yet, whatever its last run said.
+    return engines
+      .filter((e) => this.statusOf(e)?.state !== 'ok' || this.hosts.get(e.id)?.running === true)
+      .map((e) => e.name);
   }
 
   private changed(force: boolean): void {
