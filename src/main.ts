@@ -12,6 +12,7 @@ import { EventHub } from './events/hub.js';
 import { log, setLogLevel } from './log.js';
 import { NetworkReconciler } from './networks/reconcile.js';
 import { HostPaths } from './networks/paths/host-paths.js';
+import { ClusterDns } from './dns/cluster-dns.js';
 import { leaderOf } from './nodes/leader.js';
 import { Nodes } from './nodes/nodes.js';
 import { Placer } from './placement/placer.js';
@@ -95,6 +96,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     store,
     clusterId: cluster,
     leads: () => leads(),
+    resolvers: () => dns?.resolvers() ?? [],
     nodeName: (nodeId) => {
       for (const [engineId, rec] of nodes.registry.all())
         if (nodeIdOf(engineId) === nodeId) return rec.description.Hostname;
@@ -102,11 +104,26 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     },
   });
   // Containers on different engines reach each other: paths between the hosts, kept by the leader.
-  const paths = new HostPaths(pool, { mode: config.networkPaths, leads: () => leads() });
+  // The embedded DNS: containers get its addresses as resolvers; the hosts route them here (paths).
+  const dns = config.dns
+    ? new ClusterDns(pool, {
+        listen: config.dns.listen,
+        ttl: config.dns.ttlSeconds,
+        answers: config.dns.answers,
+        upstreams: config.dns.upstreams,
+        rng: opts.rng,
+      })
+    : undefined;
+  const paths = new HostPaths(pool, {
+    mode: config.networkPaths,
+    leads: () => leads(),
+    local: dns ? { addresses: dns.resolvers() } : undefined,
+  });
   let deps: ApiDeps = {
     pool,
     nodes,
     paths,
+    dns,
     services,
     hub,
     placer,
@@ -174,6 +191,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   }
   void nodes.start();
   void services.start();
+  await dns?.start();
   paths.start();
   discovery.watch({
     entries: (addrs) => pool.update(addrs),
@@ -192,7 +210,8 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     services,
     async stop() {
       services.stop();
-      paths.stop();
+      await paths.stop();
+      await dns?.stop();
       await replication?.stop();
       await forwarder?.close();
       discovery.stop();

@@ -7,6 +7,7 @@ import type { Nodes } from '../nodes/nodes.js';
 import type { Placer } from '../placement/placer.js';
 import type { Pool } from '../pool/pool.js';
 import type { HostPaths } from '../networks/paths/host-paths.js';
+import type { ClusterDns } from '../dns/cluster-dns.js';
 import type { ServicesRuntime } from '../services/run/runtime.js';
 import type { Store } from '../store/store.js';
 
@@ -23,6 +24,8 @@ export interface ApiDeps {
   readonly networkPool: string;
   /** Cross-engine paths between the parts of cluster networks (src/networks/paths/). */
   readonly paths?: HostPaths;
+  /** The embedded DNS (with --dns-listen): containers are made with its addresses as resolvers. */
+  readonly dns?: ClusterDns;
   /** The cluster state store: network records, reschedule bookkeeping. */
   readonly store: Store;
   /** Swarm mode's nodes (the engines, and Shoal's manager) and the swarm object. */

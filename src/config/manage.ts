@@ -118,6 +118,28 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
       'how containers on different engines reach each other: auto (direct routes between engines on one link, VXLAN otherwise), vxlan, direct, or off (the hosts route themselves)',
   },
   {
+    name: 'dns-listen',
+    kind: 'list',
+    default: [],
+    usage:
+      "ip[:port] of Shoal's DNS (UDP and TCP; port 53 by default): containers are given these addresses as their resolvers, so the engines' hosts must route them to this machine (Shoal's cross-engine paths do)",
+  },
+  { name: 'dns-ttl', kind: 'string', default: '2s', usage: 'TTL of the DNS answers for the cluster’s names' },
+  {
+    name: 'dns-upstream',
+    kind: 'list',
+    default: [],
+    usage:
+      "ip[:port] of resolvers for names that are not the cluster's (default: this machine's /etc/resolv.conf)",
+  },
+  {
+    name: 'dns-answers',
+    kind: 'string',
+    default: '0',
+    usage:
+      'addresses per DNS answer: 0 for all (shuffled), 1 for one (for clients that sort answers by subnet)',
+  },
+  {
     name: 'api-enable-cors',
     aliases: ['cors'],
     kind: 'bool',
@@ -181,6 +203,8 @@ export interface ManageConfig {
   networkPool: string;
   /** --network-paths: how Shoal connects the engines' parts of cluster networks. */
   networkPaths: NetworkPathMode;
+  /** The embedded DNS; undefined when --dns-listen is not given. */
+  dns?: DnsConfig;
   cors: boolean;
   refreshOnNodeFilter: boolean;
   containerNameRefreshFilter: string;
@@ -245,6 +269,7 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
     replication: replicationOf(v, discovery),
     networkPool: networkPoolOf(str(v, 'network-pool')),
     networkPaths: networkPathsOf(str(v, 'network-paths')),
+    dns: dnsOf(v),
     cors: bool(v, 'api-enable-cors'),
     refreshOnNodeFilter: bool(v, 'refresh-on-node-filter'),
     containerNameRefreshFilter: str(v, 'container-name-refresh-filter'),
@@ -295,6 +320,46 @@ function createRetryOf(opts: Record<string, string>): number {
 }
 
 export type NetworkPathMode = 'auto' | 'vxlan' | 'direct' | 'off';
+
+export interface DnsConfig {
+  listen: { host: string; port: number }[];
+  ttlSeconds: number;
+  upstreams?: { host: string; port: number }[];
+  answers: number;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/** `198.18.0.53`, `198.18.0.53:5353`: an IPv4 address (containers are given it), and a port. */
+function dnsAddr(text: string, flag: string): { host: string; port: number } {
+  const [host = '', port, ...rest] = text.split(':');
+  const p = port === undefined ? 53 : Number(port);
+  if (!IPV4.test(host) || rest.length > 0 || !Number.isInteger(p) || p < 0 || p > 65535)
+    throw new UsageError(
+      `invalid --${flag} ${JSON.stringify(text)}: expected an IPv4 address and an optional port`,
+    );
+  if (flag === 'dns-listen' && host === '0.0.0.0')
+    throw new UsageError(
+      'invalid --dns-listen 0.0.0.0: containers are given this address, so it must be one they can reach',
+    );
+  return { host, port: p };
+}
+
+function dnsOf(v: ReturnType<typeof withFallbacks>): DnsConfig | undefined {
+  const listen = list(v, 'dns-listen').map((a) => dnsAddr(a, 'dns-listen'));
+  if (listen.length === 0) return undefined;
+  const ttlMs = durationValue(v, 'dns-ttl');
+  if (ttlMs < 0) throw new UsageError('--dns-ttl cannot be negative');
+  const answers = Number(str(v, 'dns-answers'));
+  if (answers !== 0 && answers !== 1) throw new UsageError('--dns-answers must be 0 (all) or 1');
+  const upstreams = list(v, 'dns-upstream').map((a) => dnsAddr(a, 'dns-upstream'));
+  return {
+    listen,
+    ttlSeconds: Math.round(ttlMs / 1000),
+    answers,
+    ...(upstreams.length ? { upstreams } : {}),
+  };
+}
 
 function networkPathsOf(text: string): NetworkPathMode {
   if (text === 'auto' || text === 'vxlan' || text === 'direct' || text === 'off') return text;

@@ -81,10 +81,21 @@ export interface ContainerDetail {
     Links?: string[] | null;
     RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
   };
-  NetworkSettings: { Ports?: Record<string, PortBinding[] | null> | null };
+  NetworkSettings: {
+    Ports?: Record<string, PortBinding[] | null> | null;
+    /** Each network's endpoint: what name resolution needs (the DNS's names come from here). */
+    Networks?: Record<string, EndpointDetail | null> | null;
+  };
   ExecIDs: string[] | null;
   /** The full create settings, kept only for containers that may be rescheduled (on-node-failure). */
   spec?: CreateSpec;
+}
+
+export interface EndpointDetail {
+  NetworkID?: string;
+  IPAddress?: string;
+  GlobalIPv6Address?: string;
+  Aliases?: string[] | null;
 }
 
 export interface CreateSpec {
@@ -130,10 +141,28 @@ export function toDetail(inspect: Record<string, unknown>): ContainerDetail {
       Links: hc.Links,
       RestartPolicy: hc.RestartPolicy,
     },
-    NetworkSettings: { Ports: i.NetworkSettings?.Ports },
+    NetworkSettings: { Ports: i.NetworkSettings?.Ports, Networks: endpointsOf(i.NetworkSettings?.Networks) },
     ExecIDs: i.ExecIDs ?? null,
     spec: reschedulable(cfg.Labels) ? specOf(inspect) : undefined,
   };
+}
+
+/** Each endpoint reduced to what resolving names needs. */
+function endpointsOf(
+  networks: Record<string, EndpointDetail | null> | null | undefined,
+): Record<string, EndpointDetail> | undefined {
+  if (!networks) return undefined;
+  const out: Record<string, EndpointDetail> = {};
+  for (const [name, e] of Object.entries(networks)) {
+    if (!e) continue;
+    out[name] = {
+      NetworkID: e.NetworkID,
+      IPAddress: e.IPAddress,
+      GlobalIPv6Address: e.GlobalIPv6Address,
+      Aliases: e.Aliases,
+    };
+  }
+  return out;
 }
 
 function reschedulable(labels: Record<string, string> | null | undefined): boolean {

@@ -7,6 +7,7 @@ import { ApiError } from '../../errors.js';
 import { nameOwner } from '../../pool/lookup.js';
 import { pendingName } from '../../scheduler/request.js';
 import { createContainer } from '../../placement/create-container.js';
+import { withClusterDns, withHeldAliases } from '../../docker/dns-body.js';
 import { readGoBody } from '../body.js';
 import { listContainers, parseListQuery } from '../container-list.js';
 import { param, type RequestContext } from '../context.js';
@@ -76,7 +77,7 @@ export async function create(deps: ApiDeps, ctx: RequestContext): Promise<void> 
   const auth = ctx.req.headers['x-registry-auth'];
   const created = await createContainer(deps.placer, {
     name,
-    body,
+    body: withClusterDns(body, deps.dns?.resolvers() ?? []),
     query: { platform: ctx.query.get('platform') ?? undefined },
     version: ctx.version,
     headers: typeof auth === 'string' ? { 'x-registry-auth': auth } : {},
@@ -94,6 +95,7 @@ export async function inspect(deps: ApiDeps, ctx: RequestContext): Promise<void>
   const answer = await exchange(ctx, engine, { path: containerPath(loc, '/json') });
   const obj = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
   rewritePortIps(obj, engine.ip);
+  if (deps.dns) withHeldAliases(obj);
   obj['Node'] = {
     ID: engine.id,
     IP: engine.ip,

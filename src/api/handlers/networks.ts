@@ -13,6 +13,8 @@ import {
   type ClusterNetwork,
 } from '../../networks/cluster-networks.js';
 import { createClusterNetwork } from '../../networks/create.js';
+import { NAME_LABELS, withoutAlias } from '../../docker/dns-body.js';
+import type { CachedContainer } from '../../engine/types.js';
 import { forgetPruned, removeClusterNetwork } from '../../networks/remove.js';
 import type { NetworkSpec } from '../../networks/spec.js';
 import { EOF_BODY, readGoBody } from '../body.js';
@@ -169,11 +171,19 @@ export function attach(op: 'connect' | 'disconnect') {
     }
     const answer = await exchange(ctx, loc.engine, {
       path: `/networks/${part.Id}/${op}`,
-      body: stringifyJson({ ...body, Container: loc.container.id }),
+      body: stringifyJson({ ...heldBack(deps, loc.container, body), Container: loc.container.id }),
     });
     await loc.engine.settleContainer(loc.container.id);
     sendExchange(ctx, answer);
   };
+}
+
+/** With the embedded DNS, a Compose container's service alias stays with Shoal (see docker/dns-body.ts). */
+function heldBack(deps: ApiDeps, c: CachedContainer, body: Record<string, unknown>): Record<string, unknown> {
+  const service = c.detail.Config.Labels?.[NAME_LABELS.composeService];
+  const ep = body['EndpointConfig'];
+  if (!deps.dns || !service || ep === null || typeof ep !== 'object') return body;
+  return { ...body, EndpointConfig: withoutAlias(ep as Record<string, unknown>, service) };
 }
 
 /** POST /networks/prune: on every healthy engine, merged. */

@@ -2,18 +2,23 @@
 // when engines join, return or leave, when cluster networks are made or removed, and every minute (a host
 // can lose its state behind our back: a dockerd restart rebuilds its own chains). One run per host at a
 // time; a change during a run asks for one more.
-import { createHash } from 'node:crypto';
 import type { Engine } from '../../engine/engine.js';
 import { log } from '../../log.js';
 import type { Pool } from '../../pool/pool.js';
 import { clusterNetworks } from '../cluster-networks.js';
 import { runOnHost } from './helper.js';
 import type { PathKeeper } from './keeper.js';
+import { LocalHost } from './local-host.js';
+import { macOf } from './host-paths-id.js';
+
+export { macOf } from './host-paths-id.js';
 import { planFor, type HostInfo, type Part, type PathMode } from './plan.js';
 import { hostScript, parseReport, type ScriptReport } from './script.js';
 
 export interface HostPathsOptions {
   mode: PathMode | 'off';
+  /** Addresses of this manager that containers must reach with their own addresses (the DNS). */
+  local?: { addresses: readonly string[] };
   /** Only the leader changes hosts (absent: always). */
   leads?: () => boolean;
   /** VXLAN network identifier shared by the cluster's hosts. */
@@ -46,11 +51,14 @@ export class HostPaths implements PathKeeper {
   private readonly known = new Map<string, HostInfo>();
   private timer: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
+  private readonly local: LocalHost | undefined;
 
   constructor(
     private readonly pool: Pool,
     private readonly opts: HostPathsOptions,
-  ) {}
+  ) {
+    this.local = opts.local ? new LocalHost(opts.local.addresses) : undefined;
+  }
 
   get enabled(): boolean {
     return this.opts.mode !== 'off';
@@ -69,9 +77,18 @@ export class HostPaths implements PathKeeper {
     this.changed(true);
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.debounce) clearTimeout(this.debounce);
+    await this.local?.clear(this.vni);
+  }
+
+  private get vni(): number {
+    return this.opts.vni ?? DEFAULT_VNI;
+  }
+
+  private get mode(): PathMode {
+    return this.opts.mode === 'off' ? 'auto' : this.opts.mode;
   }
 
   statusOf(engine: Engine): PathStatus | undefined {
@@ -93,8 +110,11 @@ export class HostPaths implements PathKeeper {
   /** Brings every healthy host to its plan; resolves when all ran (or `timeoutMs` passed). */
   async syncAll(force = false, timeoutMs = 10_000): Promise<void> {
     if (!this.enabled || !(this.opts.leads?.() ?? true)) return;
-    const hosts = this.hostInfos();
-    const runs = this.pool.healthy().map((e) => this.sync(e, hosts, force));
+    const engines = this.hostInfos();
+    const manager = await this.local?.info(engines);
+    const hosts = manager ? [...engines, manager] : engines;
+    const runs: Promise<unknown>[] = this.pool.healthy().map((e) => this.sync(e, hosts, force));
+    if (manager) runs.push(this.local?.apply(manager, hosts, this.mode, this.vni) ?? Promise.resolve());
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
     await Promise.race([Promise.all(runs), deadline]);
@@ -103,7 +123,10 @@ export class HostPaths implements PathKeeper {
 
   /** Engines (by name) whose paths are not all in place. */
   unreachable(engines: readonly Engine[]): string[] {
-    return engines.filter((e) => this.statusOf(e)?.state !== 'ok').map((e) => e.name);
+    // A host still running its script has not got the newest plan yet, whatever its last run said.
+    return engines
+      .filter((e) => this.statusOf(e)?.state !== 'ok' || this.hosts.get(e.id)?.running === true)
+      .map((e) => e.name);
   }
 
   private changed(force: boolean): void {
@@ -159,7 +182,7 @@ export class HostPaths implements PathKeeper {
       waiters.forEach((w) => w());
       if (st.again) {
         st.again = false;
-        void this.sync(engine, this.hostInfos(), false);
+        this.changed(false);
       }
     }
   }
@@ -192,11 +215,4 @@ export class HostPaths implements PathKeeper {
     for (const id of [...this.known.keys()]) if (!present.has(id)) this.known.delete(id);
     return [...this.known.values()];
   }
-}
-
-/** A stable, locally administered MAC for an engine's tunnel device. */
-export function macOf(engineId: string): string {
-  const h = createHash('sha256').update(`vtep:${engineId}`).digest();
-  const bytes = [0x02, ...h.subarray(0, 5)];
-  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
 }

@@ -5,7 +5,10 @@
 /** How a peer is reached: `auto` decides on the host (direct when the peer is on a link of its own). */
 export type PathMode = 'auto' | 'vxlan' | 'direct';
 
-/** One engine's part of a cluster network: its subnet and the Linux bridge behind it on that host. */
+/**
+ * One engine's part of a cluster network: its subnet and the Linux bridge behind it on that host. A part of
+ * network `*` is reachable from every network (Shoal's own resolver address on the manager's host).
+ */
 export interface Part {
   networkId: string;
   subnet: string;
@@ -41,6 +44,9 @@ export interface HostPlan {
   noNat: { local: string; remote: string }[];
 }
 
+/** The network ID of a part every network reaches. */
+export const ANY = '*';
+
 /** The plan for `self` among `all` hosts (self included or not). Peers without a shared network are left out. */
 export function planFor(self: HostInfo, all: readonly HostInfo[], mode: PathMode, vni: number): HostPlan {
   const local = new Map(self.parts.map((p) => [p.networkId, p]));
@@ -51,11 +57,22 @@ export function planFor(self: HostInfo, all: readonly HostInfo[], mode: PathMode
     if (peer.ip === self.ip || peer.ip === '') continue;
     const subnets: string[] = [];
     for (const part of peer.parts) {
-      const mine = local.get(part.networkId);
-      if (!mine || part.subnet === mine.subnet) continue;
+      const mine =
+        part.networkId === ANY
+          ? self.parts
+          : local.has(ANY)
+            ? [local.get(ANY) as Part]
+            : [local.get(part.networkId)].filter((p): p is Part => p !== undefined);
+      // The manager's resolver address is routed from every host, parts or not (a container on the
+      // default bridge asks it too, masqueraded).
+      if ((mine.length === 0 && part.networkId !== ANY) || mine.some((m) => m.subnet === part.subnet))
+        continue;
       subnets.push(part.subnet);
-      accept.push({ bridge: mine.bridge, remote: part.subnet });
-      noNat.push({ local: mine.subnet, remote: part.subnet });
+      for (const m of mine) {
+        if (m.networkId === ANY) continue;
+        accept.push({ bridge: m.bridge, remote: part.subnet });
+        noNat.push({ local: m.subnet, remote: part.subnet });
+      }
     }
     if (subnets.length > 0) peers.push({ name: peer.name, ip: peer.ip, mac: peer.mac, mode, subnets });
   }

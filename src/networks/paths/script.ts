@@ -33,7 +33,9 @@ vx() {
     ip link add $DEV type vxlan id $VNI dstport ${VXLAN_PORT} local $LOCAL nolearning || return 1
   fi
   up=$(ip route get "$1" 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p' | head -n 1)
-  mtu=$(cat "/sys/class/net/$up/mtu" 2>/dev/null || echo 1500)
+  # From the device itself: /sys is the machine's, not this network namespace's, when dockerd runs in one.
+  mtu=$(ip -o link show "$up" 2>/dev/null | sed -n 's/.* mtu \\([0-9]*\\).*/\\1/p')
+  [ -n "$mtu" ] || mtu=1500
   ip link set $DEV address $MAC mtu $((mtu - ${VXLAN_OVERHEAD})) up || return 1
   vx_up=1
 }
@@ -55,6 +57,7 @@ peer() {
 `;
 
 const CLEANUP = `ip route show proto $PROTO | while read -r s _; do
+  case "$s" in */*) ;; *) s="$s/32" ;; esac
   case "$want" in *" $s "*) ;; *) ip route del "$s" proto $PROTO ;; esac
 done
 if ip link show $DEV >/dev/null 2>&1; then
@@ -90,7 +93,8 @@ else echo "rules ${table} failed"; fi
 `;
 }
 
-export function hostScript(plan: HostPlan): string {
+/** `firewall: false` for a host without Docker (the manager's): routes only, no chains. */
+export function hostScript(plan: HostPlan, opts: { firewall?: boolean } = {}): string {
   const { self } = plan;
   const head = `VNI=${word(plan.vni)}; LOCAL=${word(self.ip)}; MAC=${word(self.mac)}\n`;
   const peers = plan.peers
@@ -111,8 +115,12 @@ export function hostScript(plan: HostPlan): string {
     head,
     peers,
     CLEANUP,
-    chain('filter', FORWARD_CHAIN, 'DOCKER-USER', forward),
-    chain('nat', NAT_CHAIN, 'POSTROUTING', nat),
+    ...(opts.firewall === false
+      ? []
+      : [
+          chain('filter', FORWARD_CHAIN, 'DOCKER-USER', forward),
+          chain('nat', NAT_CHAIN, 'POSTROUTING', nat),
+        ]),
     'echo done\n',
   ].join('');
 }

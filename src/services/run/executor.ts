@@ -13,6 +13,7 @@ import { stopGracePeriodMs } from '../spec.js';
 import { rankOf } from '../task-state.js';
 import { withPlacement, withStatus } from '../task-record.js';
 import { taskContainerBody } from '../container-body.js';
+import { withClusterDns } from '../../docker/dns-body.js';
 import { taskContainerLabels, taskName } from '../view.js';
 import type { Task } from '../types.js';
 import { taskPlacement } from './task-placement.js';
@@ -22,6 +23,8 @@ export interface ExecutorDeps {
   placer: Placer;
   records: ServiceRecords;
   clusterId: string;
+  /** Shoal's DNS addresses for the task containers. */
+  resolvers(): readonly string[];
   /** Called when a piece of work ended: the next pass sees what it did. */
   done(): void;
 }
@@ -95,7 +98,8 @@ export class Executor {
         service: taskPlacement(task, a),
         body: (engine) => {
           const placed = { ...task, NodeID: engine ? nodeIdOf(engine.id) : '' };
-          return taskContainerBody(task.Spec, taskContainerLabels(service, placed, clusterId));
+          const body = taskContainerBody(task.Spec, taskContainerLabels(service, placed, clusterId));
+          return withClusterDns(body, this.deps.resolvers());
         },
         assigned: async (engine) => {
           const nodeId = nodeIdOf(engine.id);

@@ -20,6 +20,7 @@ export interface LoopDeps {
   records: ServiceRecords;
   clusterId: string;
   watch: ClusterWatch;
+  resolvers(): readonly string[];
   /** Only the leader acts. */
   leads(): boolean;
   /** Periodic pass even when nothing is heard (missed events, delays that ran out). */

@@ -19,6 +19,8 @@ export interface RuntimeDeps {
   /** The cluster's identity: task containers carry it, so only this cluster's are ever touched. */
   clusterId: string;
   leads(): boolean;
+  /** Shoal's DNS addresses, which task containers get as their resolvers (none without the embedded DNS). */
+  resolvers(): readonly string[];
   /** A node's hostname, also for nodes whose engine left the pool. */
   nodeName(nodeId: string): string | undefined;
   resyncMs?: number;

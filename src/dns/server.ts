@@ -1,0 +1,113 @@
+// Shoal's DNS server: UDP and TCP on the --dns-listen addresses. Each query is answered from the cluster's
+// names (handler.ts) or forwarded upstream; the asker is known by its source address.
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createServer, type Server, type Socket } from 'node:net';
+import { log } from '../log.js';
+import { handleQuery, type AnswerSettings } from './handler.js';
+import type { NameIndex } from './records.js';
+import type { Upstream, Upstreams } from './upstream.js';
+import { parseQuery, RCODE_SERVFAIL, encodeEmpty } from './wire.js';
+
+export interface DnsServerDeps {
+  index: NameIndex;
+  upstreams: Upstreams;
+  settings: AnswerSettings;
+  /** The asker's own upstreams (its `--dns`), if it had any. */
+  upstreamFor(askerIp: string): readonly Upstream[] | undefined;
+}
+
+export interface Listen {
+  host: string;
+  port: number;
+}
+
+export class DnsServer {
+  private readonly udp: UdpSocket[] = [];
+  private readonly tcp: Server[] = [];
+  private readonly conns = new Set<Socket>();
+  /** Queries answered, by outcome (metrics). */
+  readonly counts = { answered: 0, forwarded: 0, failed: 0 };
+
+  constructor(private readonly deps: DnsServerDeps) {}
+
+  async listen(addrs: readonly Listen[]): Promise<Listen[]> {
+    const bound: Listen[] = [];
+    for (const a of addrs) {
+      const u = createSocket({ type: a.host.includes(':') ? 'udp6' : 'udp4' });
+      u.on('message', (msg, rinfo) => void this.udpQuery(u, msg, rinfo.address, rinfo.port));
+      u.on('error', (err) => log.warn(`DNS on udp ${a.host}:${a.port}: ${err.message}`));
+      await new Promise<void>((resolve, reject) => {
+        u.once('error', reject);
+        u.bind(a.port, a.host, () => {
+          u.off('error', reject);
+          resolve();
+        });
+      });
+      this.udp.push(u);
+      // TCP on the same port as UDP got (port 0 picks one for both).
+      const port = u.address().port;
+      const t = createServer((sock) => this.tcpConnection(sock));
+      await new Promise<void>((resolve, reject) => {
+        t.once('error', reject);
+        t.listen(port, a.host, () => resolve());
+      });
+      this.tcp.push(t);
+      bound.push({ host: a.host, port });
+    }
+    return bound;
+  }
+
+  async close(): Promise<void> {
+    for (const u of this.udp) u.close();
+    for (const c of this.conns) c.destroy();
+    await Promise.all(this.tcp.map((t) => new Promise<void>((r) => t.close(() => r()))));
+    this.deps.upstreams.close();
+  }
+
+  private async answer(query: Buffer, asker: string, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
+    const outcome = handleQuery(this.deps.index, query, asker, transport, this.deps.settings);
+    if ('drop' in outcome) return undefined;
+    if ('reply' in outcome) {
+      this.counts.answered++;
+      return outcome.reply;
+    }
+    this.counts.forwarded++;
+    const got = await this.deps.upstreams.forward(query, transport === 'tcp', this.deps.upstreamFor(asker));
+    if (got) return got;
+    this.counts.failed++;
+    const q = parseQuery(query);
+    return q ? encodeEmpty(q, RCODE_SERVFAIL, false) : undefined;
+  }
+
+  private async udpQuery(sock: UdpSocket, msg: Buffer, host: string, port: number): Promise<void> {
+    const reply = await this.answer(msg, unmapped(host), 'udp');
+    if (reply) sock.send(reply, port, host);
+  }
+
+  private tcpConnection(sock: Socket): void {
+    this.conns.add(sock);
+    sock.on('close', () => this.conns.delete(sock));
+    sock.on('error', () => sock.destroy());
+    sock.setTimeout(10_000, () => sock.destroy());
+    const asker = unmapped(sock.remoteAddress ?? '');
+    let buf = Buffer.alloc(0);
+    sock.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const query = buf.subarray(2, 2 + buf.readUInt16BE(0));
+        buf = buf.subarray(2 + query.length);
+        void this.answer(query, asker, 'tcp').then((reply) => {
+          if (!reply || sock.destroyed) return;
+          const len = Buffer.alloc(2);
+          len.writeUInt16BE(reply.length);
+          sock.write(Buffer.concat([len, reply]));
+        });
+      }
+    });
+  }
+}
+
+/** `::ffff:198.18.0.1` → `198.18.0.1`. */
+function unmapped(ip: string): string {
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}

@@ -1,0 +1,61 @@
+// This manager's own host as a peer of the engines' hosts, when it serves something containers must reach
+// with their real addresses (the embedded DNS): every engine's host routes those addresses here, and this
+// host routes every part of the cluster networks back. Done with the local `ip` when Shoal runs as root.
+import { execFile } from 'node:child_process';
+import { log } from '../../log.js';
+import { macOf } from './host-paths-id.js';
+import { ANY, planFor, type HostInfo, type PathMode } from './plan.js';
+import { hostScript, parseReport } from './script.js';
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(cmd, args, { timeout: 30_000 }, (err, out, stderr) =>
+      err ? reject(new Error(stderr.trim() || err.message)) : resolve(out),
+    ),
+  );
+}
+
+export class LocalHost {
+  private ip: string | undefined;
+  private used = false;
+
+  constructor(private readonly addresses: readonly string[]) {}
+
+  /** This host as the engines see it: the source address toward them, holding the addresses. */
+  async info(engines: readonly HostInfo[]): Promise<HostInfo | undefined> {
+    if (process.getuid?.() !== 0 || this.addresses.length === 0) return undefined;
+    const first = engines.find((e) => e.ip !== '');
+    if (!first) return undefined;
+    if (!this.ip) {
+      const out = await run('ip', ['route', 'get', first.ip]).catch(() => '');
+      this.ip = /\bsrc (\S+)/.exec(out)?.[1];
+    }
+    if (!this.ip) return undefined;
+    return {
+      name: 'manager',
+      ip: this.ip,
+      mac: macOf(`manager:${this.ip}`),
+      parts: this.addresses.map((a) => ({ networkId: ANY, subnet: `${a}/32`, bridge: 'lo' })),
+    };
+  }
+
+  /** Routes every engine's parts here (no firewall chains: this host forwards nothing). */
+  async apply(self: HostInfo, all: readonly HostInfo[], mode: PathMode, vni: number): Promise<boolean> {
+    this.used = true;
+    const script = hostScript(planFor(self, all, mode, vni), { firewall: false });
+    try {
+      const report = parseReport(await run('sh', ['-c', script]));
+      return report.complete && report.peers.every((p) => p.ok);
+    } catch (err) {
+      log.warn(`Network paths on this manager's host: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  /** Removes every route and device it made. */
+  async clear(vni: number): Promise<void> {
+    if (!this.used || !this.ip) return;
+    const self: HostInfo = { name: 'manager', ip: this.ip, mac: macOf('x'), parts: [] };
+    await run('sh', ['-c', hostScript(planFor(self, [], 'auto', vni), { firewall: false })]).catch(() => '');
+  }
+}
