@@ -8,6 +8,8 @@ export class Coalescer {
     private readonly work: (key: string) => Promise<void>,
     private readonly onError: (err: unknown) => void,
     private readonly stopped: () => boolean,
+    /** Wait this long before the first run of a burst. */
+    private readonly delayMs = 0,
   ) {}
 
   soon(key: string): void {
@@ -17,6 +19,7 @@ export class Coalescer {
     }
     this.running.set(key, false);
     void (async () => {
+      if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
       do {
         this.running.set(key, false);
         await this.work(key).catch(this.onError);

@@ -1,9 +1,9 @@
 // Reading containers from an engine into its cache: one container (after an event) or all of them.
-import { stateString } from '../docker/human.js';
+import { stateString, statusText } from '../docker/human.js';
 import { EngineHttpError } from './errors.js';
 import type { EngineClient } from './client.js';
 import type { ContainerCache } from './container-cache.js';
-import { toDetail, type CachedContainer, type ContainerSummary } from './types.js';
+import { toDetail, type CachedContainer, type ContainerSummary, type PortEntry } from './types.js';
 
 const INSPECT_CONCURRENCY = 8;
 
@@ -44,16 +44,71 @@ function build(summary: ContainerSummary, inspect: Record<string, unknown>): Cac
   };
 }
 
-/** Refreshes one container in the cache from the engine. */
+/**
+ * Refreshes one container in the cache from the engine. A container the cache knows takes one request (its
+ * inspect, from which the changing parts of its list entry are made); a new or renamed one, two.
+ */
 export async function refreshContainer(
   client: EngineClient,
   cache: ContainerCache,
   id: string,
 ): Promise<void> {
   const seq = cache.nextSeq();
+  const known = cache.get(id);
+  if (known) {
+    const inspect = await inspectOrUndefined(client, id);
+    if (!inspect) {
+      cache.remove(id, seq);
+      return;
+    }
+    const summary = patchedSummary(known, inspect);
+    if (summary) {
+      cache.apply(build(summary, inspect), seq);
+      return;
+    }
+  }
   const c = await fetchContainer(client, id);
   if (c) cache.apply(c, seq);
   else cache.remove(id, seq);
+}
+
+/**
+ * The list entry of a known container after a change, from its inspect: state, status, ports and networks
+ * move; image, command, labels, mounts and creation never do. Undefined when its name changed (the list's
+ * names, links included, are read again).
+ */
+function patchedSummary(
+  known: CachedContainer,
+  inspect: Record<string, unknown>,
+): ContainerSummary | undefined {
+  const i = inspect as {
+    Name?: string;
+    State?: { Status?: string };
+    NetworkSettings?: {
+      Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null;
+      Networks?: NonNullable<ContainerSummary['NetworkSettings']>['Networks'];
+    };
+    HostConfig?: { NetworkMode?: string };
+  };
+  if ((i.Name ?? '').replace(/^\//, '') !== known.name) return undefined;
+  const ports: PortEntry[] = [];
+  for (const [key, bindings] of Object.entries(i.NetworkSettings?.Ports ?? {})) {
+    const [port = '0', type = 'tcp'] = key.split('/');
+    if (!bindings || bindings.length === 0) ports.push({ PrivatePort: Number(port), Type: type });
+    for (const b of bindings ?? [])
+      ports.push({ IP: b.HostIp, PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type });
+  }
+  return {
+    ...known.summary,
+    State: i.State?.Status ?? known.summary.State,
+    Status: statusText(toDetail(inspect).State) || known.summary.Status,
+    Ports: ports,
+    HostConfig: {
+      ...known.summary.HostConfig,
+      NetworkMode: i.HostConfig?.NetworkMode ?? known.summary.HostConfig?.NetworkMode,
+    },
+    NetworkSettings: { Networks: i.NetworkSettings?.Networks ?? known.summary.NetworkSettings?.Networks },
+  };
 }
 
 /**
@@ -90,7 +145,10 @@ function changed(a: ContainerSummary, b: ContainerSummary): boolean {
 
 /** The status text without its ever-changing durations ("Exited (1) 5 seconds ago" → "Exited (1)  ago"). */
 function statusKey(s: string): string {
-  return s.replace(/Less than a second|About an? \w+|\d+ \w+/g, '');
+  return s
+    .replace(/Less than a second|About an? \w+|\d+ \w+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export async function forEachLimited<T>(

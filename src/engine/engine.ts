@@ -9,7 +9,7 @@ import { describe, isConnectionError } from './connection-errors.js';
 import { ContainerCache, type CacheChange } from './container-cache.js';
 import { refreshContainer, syncContainers } from './container-sync.js';
 import { endpointOf } from './endpoint.js';
-import { effectOf } from './event-effects.js';
+import { alreadyCached, effectOf } from './event-effects.js';
 import { EventStream } from './event-stream.js';
 import {
   INITIAL_HEALTH,
@@ -59,6 +59,16 @@ export interface EngineObserver {
 }
 
 const SPECS_MAX_AGE_MS = 5 * 60_000;
+/** How long an event's re-read waits for the re-read of Shoal's own change to land first. */
+const EVENT_READ_DELAY_MS = 50;
+/** Stands for several events waiting for one re-read: never taken as already cached. */
+const MANY_EVENTS: DockerEvent = {
+  Type: 'container',
+  Action: '',
+  Actor: { ID: '', Attributes: {} },
+  time: 0,
+  timeNano: 0,
+};
 const UNLIMITED = new Limiter(Number.POSITIVE_INFINITY);
 const PING_TIMEOUT_MS = 5_000;
 
@@ -86,6 +96,10 @@ export class Engine {
   private stopped = false;
   /** Container re-reads after events, one at a time per container. */
   private readonly rereads: Coalescer;
+  /** The event each pending re-read is for (MANY_EVENTS: several, read whatever the cache says). */
+  private readonly eventsToRead = new Map<string, DockerEvent>();
+  /** Re-reads after Shoal's own changes, under way. */
+  private readonly settling = new Map<string, Promise<void>>();
   private readonly rng: () => number;
   private readonly versionCache = new Map<string, string>();
 
@@ -104,10 +118,20 @@ export class Engine {
     );
     this.rng = opts.rng ?? Math.random;
     this.ops = new EngineOperations(this);
+    // An event's re-read waits a moment and is dropped when the cache shows the event by then: a change made
+    // through Shoal is re-read when the engine answers, and its own events then need no second read.
     this.rereads = new Coalescer(
-      (id) => refreshContainer(this.client, this.containers, id),
+      async (id) => {
+        // A re-read of Shoal's own change still under way lands first; the event may need nothing more.
+        await this.settling.get(id);
+        const ev = this.eventsToRead.get(id);
+        this.eventsToRead.delete(id);
+        if (ev && alreadyCached(this.containers.get(id), ev)) return;
+        await refreshContainer(this.client, this.containers, id);
+      },
       (err) => this.noteError(err),
       () => this.stopped,
+      EVENT_READ_DELAY_MS,
     );
   }
 
@@ -212,7 +236,13 @@ export class Engine {
 
   /** Re-reads one container after a change; a failure is reported to health, never thrown. */
   async settleContainer(id: string): Promise<void> {
-    await this.refreshContainer(id).catch((err: unknown) => this.noteError(err));
+    const read = this.refreshContainer(id).catch((err: unknown) => this.noteError(err));
+    this.settling.set(id, read);
+    try {
+      await read;
+    } finally {
+      if (this.settling.get(id) === read) this.settling.delete(id);
+    }
   }
 
   private schedule(delayMs: number): void {
@@ -367,6 +397,9 @@ export class Engine {
     if (effect.container?.action === 'remove') {
       this.containers.remove(effect.container.id, this.containers.nextSeq());
     } else if (effect.container) {
+      // One event stands for the read: the latest (a read for it covers the earlier ones).
+      const prior = this.eventsToRead.get(effect.container.id);
+      this.eventsToRead.set(effect.container.id, prior && prior !== ev ? MANY_EVENTS : ev);
       this.rereads.soon(effect.container.id);
     }
     if (effect.images) this.lists.refreshSoon('images');

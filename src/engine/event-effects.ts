@@ -1,5 +1,5 @@
 // What an engine event means for Shoal's caches: pure, so it is tested without an engine.
-import type { DockerEvent } from './types.js';
+import type { CachedContainer, DockerEvent } from './types.js';
 
 export interface EventEffect {
   /** Re-read this container; or drop it (destroy). */
@@ -61,5 +61,35 @@ export function effectOf(ev: DockerEvent): EventEffect {
       return action === 'reload' ? { specs: true } : {};
     default:
       return {};
+  }
+}
+
+/** How far an engine's own timestamps may be from its event's time and still describe the same change. */
+const SAME_CHANGE_MS = 1000;
+
+/**
+ * Whether the cache already shows what a container event says, so re-reading it would fetch the same
+ * thing (after a change made through Shoal, which re-read the container when the engine answered). Compared
+ * on the engine's own clock: a `start` whose StartedAt the cache has, a `die` whose FinishedAt it has, a
+ * `create` of a container it has. Anything else is re-read.
+ */
+export function alreadyCached(c: CachedContainer | undefined, ev: DockerEvent): boolean {
+  if (!c) return false;
+  const action = (ev.Action ?? ev.status ?? '').split(':')[0]?.trim() ?? '';
+  const at = ev.timeNano > 0 ? ev.timeNano / 1e6 : ev.time * 1000;
+  const near = (iso: string | undefined) => {
+    const t = iso ? Date.parse(iso) : NaN;
+    return !Number.isNaN(t) && t <= at + SAME_CHANGE_MS && t >= at - SAME_CHANGE_MS;
+  };
+  const s = c.detail.State;
+  switch (action) {
+    case 'create':
+      return true;
+    case 'start':
+      return s.Running === true && near(s.StartedAt);
+    case 'die':
+      return s.Running !== true && near(s.FinishedAt);
+    default:
+      return false;
   }
 }

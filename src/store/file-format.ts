@@ -32,8 +32,41 @@ function checksum(body: FileBody): string {
   return createHash('sha256').update(canonical(body)).digest('hex');
 }
 
+/**
+ * A record's canonical text (for the checksum) and its JSON, made once: records are never changed once
+ * stored (a write makes a new one), so a file of thousands of records is re-encoded from these pieces and
+ * only the records a write made are serialised again.
+ */
+const pieces = new WeakMap<StoredRecord, { canon: string; json: string }>();
+
+function piecesOf(r: StoredRecord): { canon: string; json: string } {
+  let p = pieces.get(r);
+  if (!p) {
+    p = {
+      canon: `{"value":${canonical(r.value)},"version":${canonical(r.version)}}`,
+      json: `{"version":${JSON.stringify(r.version)},"value":${JSON.stringify(r.value)}}`,
+    };
+    pieces.set(r, p);
+  }
+  return p;
+}
+
+/** The file's text; its checksum is the sha256 of `canonical(body)`, built here from each record's pieces. */
 export function encode(body: FileBody): string {
-  return `${JSON.stringify({ format: FORMAT, sha256: checksum(body), body }, null, 1)}\n`;
+  const keys = Object.keys(body.records).sort();
+  const canon: string[] = [];
+  const json: string[] = [];
+  for (const k of keys) {
+    const p = piecesOf(body.records[k] as StoredRecord);
+    const key = JSON.stringify(k);
+    canon.push(`${key}:${p.canon}`);
+    json.push(`${key}:${p.json}`);
+  }
+  const index = JSON.stringify(body.index);
+  const sha256 = createHash('sha256')
+    .update(`{"index":${index},"records":{${canon.join(',')}}}`)
+    .digest('hex');
+  return `{"format":${FORMAT},"sha256":"${sha256}","body":{"index":${index},"records":{\n${json.join(',\n')}\n}}}\n`;
 }
 
 /** The body, or the reason the text is not a good store file. */

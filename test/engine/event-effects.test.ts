@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { effectOf } from '../../src/engine/event-effects.js';
-import type { DockerEvent } from '../../src/engine/types.js';
+import { alreadyCached, effectOf } from '../../src/engine/event-effects.js';
+import type { CachedContainer, DockerEvent } from '../../src/engine/types.js';
 
 const ev = (Type: string, Action: string, attrs: Record<string, string> = {}, id = 'c1'): DockerEvent => ({
   Type,
@@ -55,5 +55,32 @@ describe('what an engine event changes', () => {
     });
     expect(effectOf(ev('volume', 'create')).volumes).toBe(true);
     expect(effectOf(ev('daemon', 'reload')).specs).toBe(true);
+  });
+});
+
+describe('an event the cache already shows', () => {
+  const at = Date.parse('2026-12-07T04:00:00.000Z');
+  const event = (action: string, ms = at): DockerEvent => ({
+    Type: 'container',
+    Action: action,
+    Actor: { ID: 'c1', Attributes: {} },
+    time: Math.floor(ms / 1000),
+    timeNano: ms * 1e6,
+  });
+  const cached = (state: Partial<CachedContainer['detail']['State']>): CachedContainer =>
+    ({ id: 'c1', detail: { State: state } }) as unknown as CachedContainer;
+
+  it('is not read again: a create of a known container, its start or death at the times the cache has', () => {
+    expect(alreadyCached(cached({}), event('create'))).toBe(true);
+    expect(alreadyCached(undefined, event('create'))).toBe(false);
+    const running = cached({ Running: true, StartedAt: '2026-12-07T03:59:59.950Z' });
+    expect(alreadyCached(running, event('start'))).toBe(true);
+    // A later start (a restart the cache has not seen) is read again, and so is anything else.
+    expect(alreadyCached(running, event('start', at + 5000))).toBe(false);
+    expect(alreadyCached(running, event('die'))).toBe(false);
+    expect(alreadyCached(running, event('health_status: unhealthy'))).toBe(false);
+    const dead = cached({ Running: false, FinishedAt: '2026-12-07T04:00:00.010Z' });
+    expect(alreadyCached(dead, event('die'))).toBe(true);
+    expect(alreadyCached(dead, event('start'))).toBe(false);
   });
 });

@@ -50,7 +50,12 @@ export class Executor {
           break;
         case 'startContainer': {
           const e = engines.get(a.nodeId);
-          if (e) this.once(`task:${a.taskId}`, () => e.ops.startContainer(a.containerId));
+          // The pass saw it created; the placement that made it may have started it since.
+          const fresh = () => e?.containers.get(a.containerId)?.state === 'created';
+          if (e)
+            this.once(`task:${a.taskId}`, async () =>
+              fresh() ? e.ops.startContainer(a.containerId) : undefined,
+            );
           break;
         }
         case 'stopContainer': {

@@ -42,12 +42,24 @@ export class ServicesRuntime {
   readonly loop: ServiceLoop;
   private readonly watch: ClusterWatch;
   private loaded: Promise<void> | undefined;
+  /** The records were read while this manager led, and it has led ever since. */
+  private fresh = false;
   private stopped = false;
 
   constructor(private readonly deps: RuntimeDeps) {
     this.records = new ServiceRecords(deps.store);
     this.watch = new ClusterWatch(deps.pool, deps.clusterId);
-    this.loop = new ServiceLoop({ ...deps, records: this.records, watch: this.watch });
+    // The loop acts only on records read while this manager leads: a manager that has just won the lock
+    // has not yet read what the previous leader wrote, and would take its task containers for strays.
+    this.loop = new ServiceLoop({
+      ...deps,
+      records: this.records,
+      watch: this.watch,
+      leads: () => {
+        if (!deps.leads()) this.fresh = false;
+        return this.fresh;
+      },
+    });
     this.api = new Services({
       pool: deps.pool,
       records: this.records,
@@ -64,13 +76,16 @@ export class ServicesRuntime {
 
   /** Loads the records (tried again until the store answers), then runs the loop. */
   start(): Promise<void> {
-    this.loaded ??= this.load();
+    this.loaded ??= this.load().then(() => {
+      if (!this.stopped) this.loop.start();
+    });
     return this.loaded;
   }
 
   /** A new leader reads what the previous one wrote before it acts. */
   async elected(): Promise<void> {
-    await this.records.load().catch((err: unknown) => log.warn(`Services: ${(err as Error).message}`));
+    this.fresh = false;
+    await this.load();
     this.loop.kick();
   }
 
@@ -121,13 +136,14 @@ export class ServicesRuntime {
   private async load(): Promise<void> {
     for (let delay = 500; !this.stopped; delay = Math.min(delay * 2, 10_000)) {
       try {
+        const leading = this.deps.leads();
         await this.records.load();
+        this.fresh = leading && this.deps.leads();
         break;
       } catch (err) {
         log.warn(`Services: cannot read the cluster state store (${(err as Error).message}); retrying`);
         await new Promise((r) => setTimeout(r, delay));
       }
     }
-    if (!this.stopped) this.loop.start();
   }
 }
