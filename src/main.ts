@@ -9,7 +9,7 @@ import { createDiscovery } from './discovery/index.js';
 import type { Discovery } from './discovery/discovery.js';
 import type { Engine } from './engine/engine.js';
 import { EventHub } from './events/hub.js';
-import { log, setLogLevel } from './log.js';
+import { log, setLogFormat, setLogLevel } from './log.js';
 import { NetworkReconciler } from './networks/reconcile.js';
 import { HostPaths } from './networks/paths/host-paths.js';
 import { ClusterDns } from './dns/cluster-dns.js';
@@ -45,6 +45,7 @@ export interface ManagerOptions {
 
 export async function startManager(config: ManageConfig, opts: ManagerOptions = {}): Promise<Manager> {
   setLogLevel(config.logLevel);
+  setLogFormat(config.logFormat);
   const strategy = await loadStrategy(config.strategy);
   const names = config.filters;
   const scheduler: Scheduler = {

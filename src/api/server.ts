@@ -17,6 +17,7 @@ import { buildRouter } from './routes.js';
 import type { Router } from './router.js';
 import { splitVersion } from './router.js';
 import { handleUpgrade } from './upgrade.js';
+import { logAccess } from './access-log.js';
 import { checkVersion, currentVersions } from './version-check.js';
 
 const CORS_HEADERS = {
@@ -131,6 +132,7 @@ export class ApiServer {
       const rawQuery = qi < 0 ? '' : url.slice(qi + 1);
       const { version, rest } = splitVersion(qi < 0 ? url : url.slice(0, qi));
       const method = req.method ?? 'GET';
+      logAccess(req, res, method, rest);
       if (this.deps.replica?.forwards(rest)) {
         await this.deps.replica.forward(req, res);
         return;

@@ -1,5 +1,5 @@
 // `shoal manage`: its flags, classic Swarm's defaults and error texts, and the typed config they produce.
-import { LOG_LEVELS, isLogLevel, type LogLevel } from '../log.js';
+import { LOG_LEVELS, isLogLevel, type LogFormat, type LogLevel } from '../log.js';
 import { parseDuration } from './duration.js';
 import { checkAdvertise } from './join.js';
 import { readConfigFile } from './file.js';
@@ -35,6 +35,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'host',
+    placeholder: '[tcp://]host:port|unix:///path',
     aliases: ['H'],
     kind: 'list',
     default: ['tcp://127.0.0.1:2375'],
@@ -43,6 +44,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'strategy',
+    placeholder: 'name|path',
     kind: 'string',
     default: 'spread',
     env: 'SWARM_STRATEGY',
@@ -50,6 +52,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'filter',
+    placeholder: 'name',
     aliases: ['f'],
     kind: 'list',
     default: DEFAULT_FILTERS,
@@ -68,9 +71,16 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
     default: '60s',
     usage: 'set engine refresh maximum interval',
   },
-  { name: 'engine-failure-retry', kind: 'int', default: '3', usage: 'set engine failure retry count' },
+  {
+    name: 'engine-failure-retry',
+    placeholder: 'int',
+    kind: 'int',
+    default: '3',
+    usage: 'set engine failure retry count',
+  },
   {
     name: 'engine-refresh-retry',
+    placeholder: 'int',
     kind: 'int',
     default: '3',
     usage: 'deprecated; replaced by --engine-failure-retry',
@@ -84,11 +94,12 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'cluster-opt',
+    placeholder: 'key=value',
     kind: 'list',
     default: [],
     usage: 'cluster driver options (swarm.overcommit=0.05, swarm.createretry=0)',
   },
-  { name: 'discovery-opt', kind: 'list', default: [], usage: 'discovery options' },
+  { name: 'discovery-opt', placeholder: 'key=value', kind: 'list', default: [], usage: 'discovery options' },
   { name: 'replication', kind: 'bool', default: false, usage: 'enable Shoal manager replication' },
   {
     name: 'replication-ttl',
@@ -98,6 +109,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'advertise',
+    placeholder: 'ip:port',
     aliases: ['addr'],
     kind: 'string',
     default: '',
@@ -106,12 +118,14 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'network-pool',
+    placeholder: 'cidr',
     kind: 'string',
     default: '10.192.0.0/12',
     usage: "where cluster networks get each engine's /24 (unless the engine has a shoal.network-pool label)",
   },
   {
     name: 'network-paths',
+    placeholder: 'mode',
     kind: 'string',
     default: 'auto',
     usage:
@@ -119,6 +133,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'dns-listen',
+    placeholder: 'ip[:port]',
     kind: 'list',
     default: [],
     usage:
@@ -127,6 +142,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   { name: 'dns-ttl', kind: 'string', default: '2s', usage: 'TTL of the DNS answers for the cluster’s names' },
   {
     name: 'dns-upstream',
+    placeholder: 'ip[:port]',
     kind: 'list',
     default: [],
     usage:
@@ -134,6 +150,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'dns-answers',
+    placeholder: 'int',
     kind: 'string',
     default: '0',
     usage:
@@ -160,10 +177,18 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'log-level',
+    placeholder: 'level',
     aliases: ['l'],
     kind: 'string',
     default: 'info',
     usage: `log level (options: ${LOG_LEVELS.join(', ')})`,
+  },
+  {
+    name: 'log-format',
+    placeholder: 'text|json',
+    kind: 'string',
+    default: 'text',
+    usage: "log lines as text (logrus's format, as classic Swarm) or as one JSON object each",
   },
   { name: 'debug', kind: 'bool', default: false, env: 'DEBUG', usage: 'debug mode' },
   { name: 'experimental', kind: 'bool', default: false, usage: 'enable experimental features' },
@@ -176,6 +201,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   ...TLS_FLAGS,
   {
     name: 'store',
+    placeholder: 'url',
     kind: 'string',
     usage:
       'where the cluster state is kept: file:///path (default /var/lib/shoal/state.json as root, else ' +
@@ -209,6 +235,7 @@ export interface ManageConfig {
   refreshOnNodeFilter: boolean;
   containerNameRefreshFilter: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   experimental: boolean;
   /** --tls, --tlsverify and the --engine-tls* overrides, certificates loaded. */
   tls: ManageTls;
@@ -274,6 +301,7 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
     refreshOnNodeFilter: bool(v, 'refresh-on-node-filter'),
     containerNameRefreshFilter: str(v, 'container-name-refresh-filter'),
     logLevel: bool(v, 'debug') && !levelGiven ? 'debug' : level,
+    logFormat: logFormatOf(str(v, 'log-format')),
     experimental: bool(v, 'experimental'),
     store: str(v, 'store') || undefined,
   };
@@ -317,6 +345,11 @@ function createRetryOf(opts: Record<string, string>): number {
   const n = Number(raw);
   if (n < 0) throw new UsageError(`swarm.createretry can not be negative, ${n} is invalid`);
   return n;
+}
+
+function logFormatOf(text: string): LogFormat {
+  if (text === 'text' || text === 'json') return text;
+  throw new UsageError(`invalid --log-format ${JSON.stringify(text)}: expected text or json`);
 }
 
 export type NetworkPathMode = 'auto' | 'vxlan' | 'direct' | 'off';
