@@ -15,10 +15,11 @@ const ALLOWED = {
   cli: '*', // the command line: every subcommand
   main: '* !cli !lab', // wiring only: every layer, but not the CLI or the lab above it
   lab: 'main config log sleep backoff version errors', // `shoal lab` and `shoal demo`: start a manager
-  api: 'services dns nodes placement reschedule networks pool engine events store replication config docker scheduler errors log version sleep backoff', // the Docker Engine API front: everything below it
+  api: 'services secrets dns nodes placement reschedule networks pool engine events store replication config docker scheduler errors log version sleep backoff', // the Docker Engine API front: everything below it
   services:
     'placement networks reschedule pool scheduler engine events store docker errors log sleep backoff', // swarm-mode objects
   nodes: 'pool engine store scheduler docker errors log version', // swarm mode's nodes and the swarm object
+  secrets: 'engine store docker errors log', // swarm mode's secrets and configs, and a task's files of them
   dns: 'services networks pool engine docker errors log sleep backoff', // names → addresses
   reschedule: 'placement networks pool scheduler engine store docker errors log sleep backoff', // off a failed node
   placement: 'networks pool scheduler strategies engine store docker errors log', // snapshot → schedule → reserve

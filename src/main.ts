@@ -23,9 +23,12 @@ import { resourcesFilter } from './scheduler/filters/resources.js';
 import type { Scheduler } from './scheduler/schedule.js';
 import { loadStrategy } from './placement/strategy-module.js';
 import { startReplication, type Replication } from './replication/replication.js';
-import { openStore, storeSpecFor, type Store } from './store/index.js';
+import { fileStorePath, openStore, storeSpecFor, type Store } from './store/index.js';
 import { scopedStore } from './store/scoped.js';
 import { ServicesRuntime } from './services/run/runtime.js';
+import type { ServiceSpec } from './services/types.js';
+import { keySource } from './secrets/key.js';
+import { SecretsRuntime } from './secrets/runtime.js';
 import { nodeIdOf } from './docker/swarm-id.js';
 
 export interface Manager {
@@ -35,6 +38,7 @@ export interface Manager {
   readonly server: ApiServer;
   readonly store: Store;
   readonly services: ServicesRuntime;
+  readonly secrets: SecretsRuntime;
   urls(): string[];
   stop(): Promise<void>;
 }
@@ -59,6 +63,18 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     await openStore(storeSpecFor(config), { options: config.discoveryOpts }),
     cluster,
   );
+  // Secrets and configs: sealed with the operator's key, or one kept beside the file store.
+  const secrets = new SecretsRuntime({
+    store,
+    key: keySource(config.secretsKeyFile, fileStorePath(storeSpecFor(config))),
+    serviceSpecs: (): ServiceSpec[] => services.records.allServices().map((s) => s.Spec),
+  });
+  if (config.secretsKeyFile) {
+    await secrets.checkKey().catch(async (err: unknown) => {
+      await store.close();
+      throw err;
+    });
+  }
   const discovery: Discovery = createDiscovery(config.discovery, {
     heartbeatMs: config.heartbeatMs,
     options: config.discoveryOpts,
@@ -98,6 +114,11 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     clusterId: cluster,
     leads: () => leads(),
     resolvers: () => dns?.resolvers() ?? [],
+    hooks: {
+      checkSpec: (spec) => secrets.checkSpec(spec),
+      beforeStart: (engine, containerId, task): Promise<void> =>
+        secrets.beforeStart(engine, containerId, task),
+    },
     nodeName: (nodeId) => {
       for (const [engineId, rec] of nodes.registry.all())
         if (nodeIdOf(engineId) === nodeId) return rec.description.Hostname;
@@ -126,6 +147,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     paths,
     dns,
     services,
+    secrets,
     hub,
     placer,
     strategyName: strategy.name,
@@ -169,6 +191,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
         pool.healthy().forEach(completeNetworks);
         rescheduler.resume();
         void nodes.start();
+        void secrets.elected();
         void services.elected();
         void paths.syncAll(true);
       },
@@ -191,6 +214,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     throw err;
   }
   void nodes.start();
+  void secrets.start();
   void services.start();
   await dns?.start();
   paths.start();
@@ -209,8 +233,10 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     store,
     urls: () => server.urls(),
     services,
+    secrets,
     async stop() {
       services.stop();
+      secrets.stop();
       await paths.stop();
       await dns?.stop();
       await replication?.stop();

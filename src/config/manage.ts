@@ -207,6 +207,12 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
       'where the cluster state is kept: file:///path (default /var/lib/shoal/state.json as root, else ' +
       '$XDG_STATE_HOME/shoal/state.json; with --replication, Consul at the discovery prefix) or consul://h:p/prefix',
   },
+  {
+    name: 'secrets-key-file',
+    kind: 'string',
+    usage:
+      'the 32-byte key (raw, hex or base64) that seals secrets in the store (default: secrets.key beside a file store, made on first use; required with a Consul store)',
+  },
 ];
 
 export interface ManageConfig {
@@ -241,6 +247,8 @@ export interface ManageConfig {
   tls: ManageTls;
   /** --store: where the cluster state is kept (undefined: the default, see storeSpecFor). */
   store?: string;
+  /** --secrets-key-file: the key that seals secrets (undefined: Shoal keeps one beside a file store). */
+  secretsKeyFile?: string;
 }
 
 /** Parses `shoal manage` arguments (after the command name) into a validated config; throws UsageError. */
@@ -304,6 +312,7 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
     logFormat: logFormatOf(str(v, 'log-format')),
     experimental: bool(v, 'experimental'),
     store: str(v, 'store') || undefined,
+    secretsKeyFile: str(v, 'secrets-key-file') || undefined,
   };
 }
 

@@ -8,6 +8,7 @@ import type { Pool } from '../../pool/pool.js';
 import type { Store } from '../../store/store.js';
 import { TASK_LABELS } from '../facts.js';
 import { ClusterWatch } from './cluster.js';
+import type { ServiceHooks } from './hooks.js';
 import { ServiceLoop } from './loop.js';
 import { ServiceRecords } from './records.js';
 import { Services } from './services.js';
@@ -24,6 +25,8 @@ export interface RuntimeDeps {
   /** A node's hostname, also for nodes whose engine left the pool. */
   nodeName(nodeId: string): string | undefined;
   resyncMs?: number;
+  /** What secrets and configs add: a check of each spec, a task's files before it starts. */
+  hooks?: ServiceHooks;
 }
 
 /** Where one task's log comes from. */
@@ -65,6 +68,7 @@ export class ServicesRuntime {
       records: this.records,
       nodes: () => this.watch.nodes(Date.now()).nodes,
       nodeName: (id) => deps.nodeName(id),
+      hooks: deps.hooks,
     });
     // Task containers changing (died, started, removed) and engines coming and going wake the loop.
     deps.pool.onContainerChange((engine, id, labels) => {

@@ -13,6 +13,7 @@ import { isObj, serviceMode, serviceName } from '../spec.js';
 import type { NodeInfo, Service, ServiceSpec, Task } from '../types.js';
 import { invalidArgument, validateServiceSpec } from '../validate.js';
 import { serviceObject, serviceStatus, taskFilter, taskObject } from '../view.js';
+import type { ServiceHooks } from './hooks.js';
 import type { ServiceRecords } from './records.js';
 
 export interface ServicesDeps {
@@ -23,6 +24,8 @@ export interface ServicesDeps {
   /** A node's hostname, for the task filter `node=<hostname>`. */
   nodeName(nodeId: string): string | undefined;
   rng?: () => number;
+  /** Checks other objects add to every spec stored (secrets and configs exist). */
+  hooks?: ServiceHooks;
 }
 
 const unimplemented = (desc: string) =>
@@ -42,6 +45,7 @@ export class Services {
     const stored = this.resolveNetworks(named);
     const id = randomSwarmId();
     await records.commit((d) => {
+      this.deps.hooks?.checkSpec(stored);
       const name = serviceName(stored);
       for (const s of d.services()) {
         if (serviceName(s.Spec) === name) {
@@ -94,6 +98,7 @@ export class Services {
       const s = d.service(cur.ID);
       if (!s) throw ApiError.notFound(`service ${cur.ID} not found`);
       if (s.Version.Index !== version) throw new OutOfSequenceError();
+      this.deps.hooks?.checkSpec(stored);
       if (serviceMode(s.Spec).kind !== serviceMode(stored).kind)
         throw unimplemented('service mode change is not allowed');
       if (serviceName(s.Spec) !== serviceName(stored))
