@@ -103,7 +103,8 @@ export class Executor {
         service: taskPlacement(task, a),
         body: (engine) => {
           const placed = { ...task, NodeID: engine ? nodeIdOf(engine.id) : '' };
-          const body = taskContainerBody(task.Spec, taskContainerLabels(service, placed, clusterId));
+          const labels = taskContainerLabels(service, placed, clusterId);
+          const body = taskContainerBody(task.Spec, labels, service.Endpoint?.Ports);
           return withClusterDns(body, this.deps.resolvers());
         },
         assigned: async (engine) => {
