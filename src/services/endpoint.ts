@@ -110,9 +110,13 @@ function lowestFree(protocol: string, taken: ReadonlySet<string>): number | unde
   return undefined;
 }
 
-/** The ports of two specs differ: the tasks must be made again (SwarmKit's IsTaskDirty compares them). */
+/**
+ * Two specs' ports need different task containers, which must then be made again (SwarmKit's IsTaskDirty
+ * replaces the tasks on any port change; an ingress port moved to another published port needs no new
+ * container here, as the tasks' side of it is the same).
+ */
 export function portsChanged(a: ServiceSpec, b: ServiceSpec): boolean {
-  return JSON.stringify(specPorts(a)) !== JSON.stringify(specPorts(b));
+  return JSON.stringify(containerPorts(specPorts(a))) !== JSON.stringify(containerPorts(specPorts(b)));
 }
 
 /** `GET /services` Endpoint: the spec as given and the ports as allocated, in the engine's key order. */

@@ -20,8 +20,8 @@ export function newService(spec: ServiceSpec, id: string, now: number, index: nu
 /**
  * The service with `spec` in place of its own. The old spec becomes PreviousSpec and UpdateStatus is
  * cleared (the engine does both on every update); a scale or a label change keeps the tasks up to date,
- * a changed task template (ForceUpdate included) or changed published ports (SwarmKit's IsTaskDirty) make
- * every task out of date.
+ * a changed task template (ForceUpdate included) or published ports the task containers bind differently
+ * (endpoint.ts portsChanged) make every task out of date.
  */
 export function updatedService(cur: Service, spec: ServiceSpec, now: number, index: number): Service {
   const changed = !sameJson(taskTemplate(cur.Spec), taskTemplate(spec)) || portsChanged(cur.Spec, spec);

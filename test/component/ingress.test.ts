@@ -110,7 +110,13 @@ describe('ingress ports', () => {
       'GET',
       '/v1.41/services/web',
     );
-    const scaled = { ...svc.body.Spec, Mode: { Replicated: { Replicas: 1 } } };
+    // Scaled down and moved to another published port: the tasks stay as they are (same target port).
+    const moved = await freePort();
+    const scaled = {
+      ...svc.body.Spec,
+      Mode: { Replicated: { Replicas: 1 } },
+      EndpointSpec: { Mode: 'vip', Ports: [ingressPort(moved)] },
+    };
     const up = await call(
       base,
       'POST',
@@ -119,11 +125,15 @@ describe('ingress ports', () => {
     );
     expect(up.status, up.text).toBe(200);
     const t0 = Date.now();
-    await waitFor('one task answering', async () => (await answers(published, 6)).size === 1);
+    await waitFor('one task answering', async () => (await answers(moved, 6)).size === 1);
     expect(Date.now() - t0).toBeLessThan(2000);
+    expect(await answer(published)).toBe('ECONNREFUSED');
+    const q = encodeURIComponent(JSON.stringify({ '_up-to-date': { true: true } }));
+    const upToDate = await call<TaskJson[]>(base, 'GET', `/v1.41/tasks?filters=${q}`);
+    expect(upToDate.body.filter((t) => t.DesiredState === 'running')).toHaveLength(1);
 
     expect((await call(base, 'DELETE', '/v1.41/services/web')).status).toBe(200);
-    await waitFor('the port closed', async () => (await answer(published)) === 'ECONNREFUSED', 2000);
+    await waitFor('the port closed', async () => (await answer(moved)) === 'ECONNREFUSED', 2000);
     expect(await manager.ingress?.listening()).toEqual([]);
   });
 

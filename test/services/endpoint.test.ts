@@ -113,13 +113,17 @@ describe('allocation', () => {
     expect(err({ ...tcp(8080), Protocol: 'udp' })).toBeUndefined();
   });
 
-  it('changed ports make the tasks out of date (SwarmKit: IsTaskDirty), a scale does not', () => {
+  it('ports the task containers bind differently make the tasks out of date; a scale or a moved ingress port do not', () => {
     const s = publishing('a', [tcp(8080)]);
     const scaled = { ...s.Spec, Mode: { Replicated: { Replicas: 5 } } };
     expect(portsChanged(s.Spec, scaled)).toBe(false);
     expect(updatedService(s, scaled, 0, 2).SpecVersion).toBe(s.SpecVersion);
     const moved = { ...s.Spec, EndpointSpec: { Ports: [tcp(8081)] } };
-    expect(updatedService(s, moved, 0, 2).SpecVersion).toBe(s.SpecVersion + 1);
+    expect(updatedService(s, moved, 0, 2).SpecVersion).toBe(s.SpecVersion);
+    const retargeted = { ...s.Spec, EndpointSpec: { Ports: [tcp(8080, 81)] } };
+    expect(updatedService(s, retargeted, 0, 2).SpecVersion).toBe(s.SpecVersion + 1);
+    const hosted = { ...s.Spec, EndpointSpec: { Ports: [tcp(8080, 80, 'host')] } };
+    expect(updatedService(s, hosted, 0, 2).SpecVersion).toBe(s.SpecVersion + 1);
   });
 });
 
