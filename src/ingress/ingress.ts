@@ -88,9 +88,11 @@ export class Ingress {
         return true;
       },
       (err: unknown) => {
+        // Said once at error level; the retries every few seconds only at debug level.
+        const again = this.failedAt.has(key);
         this.failedAt.set(key, Date.now());
         if (this.open.get(key)?.listener === listener) this.open.delete(key);
-        log.error(`Ingress: cannot listen on ${label}: ${(err as Error).message}`);
+        (again ? log.debug : log.error)(`Ingress: cannot listen on ${label}: ${(err as Error).message}`);
         return false;
       },
     );

@@ -7,6 +7,7 @@ import type { IngressRoute } from '../../ingress/route.js';
 import { log } from '../../log.js';
 import type { Pool } from '../../pool/pool.js';
 import type { Store } from '../../store/store.js';
+import { ingressPorts } from '../endpoint.js';
 import { isOwnTaskContainer, TASK_LABELS } from '../facts.js';
 import { ingressRoutes, type TaskPorts } from '../ingress-routes.js';
 import type { Service } from '../types.js';
@@ -71,16 +72,20 @@ export class IngressFeed {
   }
 
   routes(): IngressRoute[] {
-    const services = this.deps.leads() ? this.deps.records.allServices() : (this.followed ?? []);
+    const all = this.deps.leads() ? this.deps.records.allServices() : (this.followed ?? []);
+    // Only services that publish ingress ports: without any, no container is looked at.
+    const services = all.filter((s) => ingressPorts(s).length > 0);
     const tasks: TaskPorts[] = [];
-    for (const engine of this.deps.pool.healthy()) this.collect(engine, tasks);
+    const ids = new Set(services.map((s) => s.ID));
+    if (ids.size > 0) for (const engine of this.deps.pool.healthy()) this.collect(engine, ids, tasks);
     return ingressRoutes(services, tasks);
   }
 
-  private collect(engine: Engine, out: TaskPorts[]): void {
+  private collect(engine: Engine, services: ReadonlySet<string>, out: TaskPorts[]): void {
     for (const c of engine.containers.values()) {
       const labels = c.detail.Config.Labels ?? c.summary.Labels;
       if (!isOwnTaskContainer(labels, this.deps.clusterId) || !labels) continue;
+      if (!services.has(labels[TASK_LABELS.serviceId] ?? '')) continue;
       const task = this.deps.records.task(labels[TASK_LABELS.taskId] ?? '');
       const health = c.detail.State.Health?.Status ?? '';
       out.push({
