@@ -119,9 +119,14 @@ export function portsChanged(a: ServiceSpec, b: ServiceSpec): boolean {
   return JSON.stringify(containerPorts(specPorts(a))) !== JSON.stringify(containerPorts(specPorts(b)));
 }
 
+/** The ports as allocated; a record written before Shoal allocated ports has its spec's (0 left out). */
+export function allocatedPorts(service: Service): PortConfig[] {
+  return service.Endpoint?.Ports ?? specPorts(service.Spec).filter((p) => p.PublishedPort > 0);
+}
+
 /** `GET /services` Endpoint: the spec as given and the ports as allocated, in the engine's key order. */
 export function endpointView(service: Service): Record<string, unknown> {
-  const ports = service.Endpoint?.Ports ?? [];
+  const ports = allocatedPorts(service);
   return {
     Spec: endpointSpec(service.Spec),
     ...(ports.length > 0 ? { Ports: ports.map((p) => ({ ...p })) } : {}),
@@ -178,5 +183,5 @@ export function backingPort(bound: BoundPorts, p: PortConfig): number | undefine
 
 /** The ingress ports a service publishes (allocated, so none is 0). */
 export function ingressPorts(service: Service): PortConfig[] {
-  return (service.Endpoint?.Ports ?? []).filter((p) => p.PublishMode === 'ingress' && p.PublishedPort > 0);
+  return allocatedPorts(service).filter((p) => p.PublishMode === 'ingress' && p.PublishedPort > 0);
 }

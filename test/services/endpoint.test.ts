@@ -138,6 +138,12 @@ describe('what the API and the engines see', () => {
     const { VirtualIPs: _vips, ...rest } = sample.Endpoint;
     expect(JSON.stringify(out['Endpoint'])).toBe(JSON.stringify(rest));
     expect(serviceObject(service('y'))['Endpoint']).toEqual({ Spec: {} });
+    // A record from before ports were allocated: its spec's published ports.
+    const legacy = publishing('z', [tcp(8080), tcp(0, 81)]);
+    expect(serviceObject(legacy)['Endpoint']).toEqual({
+      Spec: legacy.Spec['EndpointSpec'],
+      Ports: [tcp(8080)],
+    });
   });
 
   it('a task container binds host ports as published and ingress ones on a port the engine picks', () => {

@@ -6,7 +6,7 @@ import { ApiError } from '../../errors.js';
 import { findNetwork } from '../../networks/cluster-networks.js';
 import type { Pool } from '../../pool/pool.js';
 import { OutOfSequenceError } from '../../store/errors.js';
-import { allocatePorts, portStatus } from '../endpoint.js';
+import { allocatedPorts, allocatePorts, portStatus } from '../endpoint.js';
 import { randomServiceName } from '../names.js';
 import { newService, updatedService } from '../service-record.js';
 import { serviceFilter } from '../service-filter.js';
@@ -147,9 +147,10 @@ export class Services {
 
   /** A task's host-mode ports as its container bound them (from the engine's cache). */
   private portStatusOf(t: Task): { Ports?: PortConfig[] } {
-    const ports = this.deps.records.service(t.ServiceID)?.Endpoint?.Ports;
+    const service = this.deps.records.service(t.ServiceID);
+    const ports = service ? allocatedPorts(service) : [];
     const id = t.Status.ContainerStatus?.ContainerID;
-    if (!ports?.some((p) => p.PublishMode === 'host') || !id) return {};
+    if (!ports.some((p) => p.PublishMode === 'host') || !id) return {};
     const c = this.deps.pool.containers.engineOf(id)?.containers.get(id);
     return c ? portStatus(ports, c.detail.NetworkSettings.Ports) : {};
   }
