@@ -13,6 +13,7 @@ import { log, setLogFormat, setLogLevel } from './log.js';
 import { NetworkReconciler } from './networks/reconcile.js';
 import { HostPaths } from './networks/paths/host-paths.js';
 import { ClusterDns } from './dns/cluster-dns.js';
+import { Ingress } from './ingress/ingress.js';
 import { leaderOf } from './nodes/leader.js';
 import { Nodes } from './nodes/nodes.js';
 import { Placer } from './placement/placer.js';
@@ -39,6 +40,8 @@ export interface Manager {
   readonly store: Store;
   readonly services: ServicesRuntime;
   readonly secrets: SecretsRuntime;
+  /** The published ingress ports this manager serves (undefined with --ingress-listen off). */
+  readonly ingress?: Ingress;
   urls(): string[];
   stop(): Promise<void>;
 }
@@ -106,8 +109,11 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
       urls: () => server.urls(),
     }),
   });
+  // Published ingress ports: every manager listens and balances over the tasks (its own pool's view).
+  const ingress = config.ingress ? new Ingress({ host: config.ingress.host }) : undefined;
   // Swarm-mode services: records in the store, a loop on the leader that runs their tasks on the engines.
   const services = new ServicesRuntime({
+    ingress,
     pool,
     placer,
     store,
@@ -234,9 +240,11 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     urls: () => server.urls(),
     services,
     secrets,
+    ingress,
     async stop() {
       services.stop();
       secrets.stop();
+      await ingress?.close();
       await paths.stop();
       await dns?.stop();
       await replication?.stop();

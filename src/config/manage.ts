@@ -157,6 +157,13 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
       'addresses per DNS answer: 0 for all (shuffled), 1 for one (for clients that sort answers by subnet)',
   },
   {
+    name: 'ingress-listen',
+    kind: 'string',
+    default: '',
+    usage:
+      "address Shoal serves the services' published ingress ports on (default: the host of the first tcp -H, 0.0.0.0 with only unix sockets); off to serve none",
+  },
+  {
     name: 'api-enable-cors',
     aliases: ['cors'],
     kind: 'bool',
@@ -237,6 +244,8 @@ export interface ManageConfig {
   networkPaths: NetworkPathMode;
   /** The embedded DNS; undefined when --dns-listen is not given. */
   dns?: DnsConfig;
+  /** Where published ingress ports are served; undefined with --ingress-listen off. */
+  ingress?: { host: string };
   cors: boolean;
   refreshOnNodeFilter: boolean;
   containerNameRefreshFilter: string;
@@ -305,6 +314,7 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
     networkPool: networkPoolOf(str(v, 'network-pool')),
     networkPaths: networkPathsOf(str(v, 'network-paths')),
     dns: dnsOf(v),
+    ingress: ingressOf(str(v, 'ingress-listen'), hosts),
     cors: bool(v, 'api-enable-cors'),
     refreshOnNodeFilter: bool(v, 'refresh-on-node-filter'),
     containerNameRefreshFilter: str(v, 'container-name-refresh-filter'),
@@ -401,6 +411,23 @@ function dnsOf(v: ReturnType<typeof withFallbacks>): DnsConfig | undefined {
     answers,
     ...(upstreams.length ? { upstreams } : {}),
   };
+}
+
+/**
+ * --ingress-listen: an address (IPv4, IPv6 or a name), `off`, or by default the host the API listens on
+ * first, so a manager kept to loopback keeps its published ports there too.
+ */
+function ingressOf(text: string, hosts: readonly ListenAddr[]): { host: string } | undefined {
+  if (text === 'off') return undefined;
+  let host = text.trim();
+  if (host === '') {
+    const tcp = hosts.find((h) => h.proto === 'tcp');
+    host = tcp ? tcp.address.slice(0, tcp.address.lastIndexOf(':')) : '0.0.0.0';
+  }
+  host = host.replace(/^\[(.*)\]$/, '$1');
+  if (host === '' || /[\s/]/.test(host))
+    throw new UsageError(`invalid --ingress-listen ${JSON.stringify(text)}: expected an address or off`);
+  return { host };
 }
 
 function networkPathsOf(text: string): NetworkPathMode {

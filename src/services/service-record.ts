@@ -1,5 +1,6 @@
 // Service records as the API writes them: a new service, and an update (the spec replaced, the previous one
 // kept, the task template's generation moved on only when the template itself changed).
+import { portsChanged } from './endpoint.js';
 import { taskTemplate } from './spec.js';
 import type { Service, ServiceSpec } from './types.js';
 
@@ -19,10 +20,11 @@ export function newService(spec: ServiceSpec, id: string, now: number, index: nu
 /**
  * The service with `spec` in place of its own. The old spec becomes PreviousSpec and UpdateStatus is
  * cleared (the engine does both on every update); a scale or a label change keeps the tasks up to date,
- * a changed task template (ForceUpdate included) makes every task out of date.
+ * a changed task template (ForceUpdate included) or published ports the task containers bind differently
+ * (endpoint.ts portsChanged) make every task out of date.
  */
 export function updatedService(cur: Service, spec: ServiceSpec, now: number, index: number): Service {
-  const changed = !sameJson(taskTemplate(cur.Spec), taskTemplate(spec));
+  const changed = !sameJson(taskTemplate(cur.Spec), taskTemplate(spec)) || portsChanged(cur.Spec, spec);
   const { UpdateStatus: _cleared, ...rest } = cur;
   return {
     ...rest,

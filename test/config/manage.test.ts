@@ -119,4 +119,18 @@ describe('shoal manage flags', () => {
     expect(parseListenAddr(':2375')).toEqual({ proto: 'tcp', address: '0.0.0.0:2375' });
     expect(() => parseListenAddr('tcp://nohost')).toThrow('invalid listen address');
   });
+
+  it('serves ingress ports where the API listens first, unless told (off: none)', () => {
+    expect(parse('nodes://a:1').ingress).toEqual({ host: '127.0.0.1' });
+    expect(
+      parse('-H', 'unix:///s', '-H', 'tcp://0.0.0.0:2375', '--insecure-listen', 'nodes://a:1').ingress,
+    ).toEqual({
+      host: '0.0.0.0',
+    });
+    expect(parse('-H', 'unix:///s', 'nodes://a:1').ingress).toEqual({ host: '0.0.0.0' });
+    expect(parse('-H', 'tcp://[::1]:2375', 'nodes://a:1').ingress).toEqual({ host: '::1' });
+    expect(parse('--ingress-listen', '198.18.0.1', 'nodes://a:1').ingress).toEqual({ host: '198.18.0.1' });
+    expect(parse('--ingress-listen', 'off', 'nodes://a:1').ingress).toBeUndefined();
+    expect(() => parse('--ingress-listen', 'a b', 'nodes://a:1')).toThrow('invalid --ingress-listen');
+  });
 });

@@ -46,6 +46,8 @@ export interface FakeContainer {
   execs: string[];
   /** The container's file tree, as far as `…/archive` calls see it: a few directories of the image, then what was put. */
   files: Map<string, FakeFile>;
+  /** Host ports the engine picked at start for bindings without one (`"80/tcp"` → port), while running. */
+  assigned?: Record<string, number>;
 }
 
 export interface FakeFile {
@@ -122,6 +124,9 @@ export class FakeEngine {
   failNetworkCreate = false;
   readonly networks = new Map<string, Record<string, unknown>>();
   readonly volumes = new FakeVolumes();
+  /** The host port a binding without one gets at start (the engine's ephemeral range by default). */
+  ephemeralPort: (c: FakeContainer, key: string) => number = () => this.nextEphemeral++;
+  private nextEphemeral = 32768;
   private readonly logs = new Map<string, FakeLog>();
   /** Every container create body, as decoded (to see what a container was made with). */
   readonly createBodies: string[] = [];
@@ -265,12 +270,26 @@ export class FakeEngine {
     for (const res of this.eventStreams) res.write(line + '\n');
   }
 
-  private summary(c: FakeContainer): Record<string, unknown> {
-    const ports: Record<string, unknown>[] = [];
+  /** PortBindings as bound: a binding without a host port shows the one picked at start, while running. */
+  private bound(c: FakeContainer): Record<string, { HostIp?: string; HostPort?: string }[]> {
     const bindings = (c.HostConfig['PortBindings'] ?? {}) as Record<
       string,
       { HostIp?: string; HostPort?: string }[]
     >;
+    const out: Record<string, { HostIp?: string; HostPort?: string }[]> = {};
+    for (const [key, list] of Object.entries(bindings)) {
+      out[key] = list.flatMap((b) => {
+        if (b.HostPort) return [b];
+        const picked = c.assigned?.[key];
+        return picked ? [{ ...b, HostPort: String(picked) }] : [];
+      });
+    }
+    return out;
+  }
+
+  private summary(c: FakeContainer): Record<string, unknown> {
+    const ports: Record<string, unknown>[] = [];
+    const bindings = this.bound(c);
     for (const [key, list] of Object.entries(bindings)) {
       const [port = '0', type = 'tcp'] = key.split('/');
       for (const b of list)
@@ -294,10 +313,7 @@ export class FakeEngine {
   }
 
   private inspect(c: FakeContainer): Record<string, unknown> {
-    const bindings = (c.HostConfig['PortBindings'] ?? {}) as Record<
-      string,
-      { HostIp?: string; HostPort?: string }[]
-    >;
+    const bindings = this.bound(c);
     const ports: Record<string, unknown> = {};
     for (const [key, list] of Object.entries(bindings))
       ports[key] = list.map((b) => ({ HostIp: '0.0.0.0', HostPort: b.HostPort }));
@@ -324,6 +340,10 @@ export class FakeEngine {
   private setState(c: FakeContainer, running: boolean, exitCode = 0): void {
     const now = new Date().toISOString();
     if (running) {
+      const bindings = (c.HostConfig['PortBindings'] ?? {}) as Record<string, { HostPort?: string }[]>;
+      c.assigned = {};
+      for (const [key, list] of Object.entries(bindings))
+        if (list.some((b) => !b.HostPort)) c.assigned[key] = this.ephemeralPort(c, key);
       c.State = {
         ...c.State,
         Status: 'running',
@@ -333,6 +353,7 @@ export class FakeEngine {
         FinishedAt: ZERO,
       };
     } else {
+      c.assigned = undefined;
       c.State = {
         ...c.State,
         Status: 'exited',

@@ -13,6 +13,7 @@ import { stopGracePeriodMs } from '../spec.js';
 import { rankOf } from '../task-state.js';
 import { withPlacement, withStatus } from '../task-record.js';
 import { taskContainerBody } from '../container-body.js';
+import { allocatedPorts } from '../endpoint.js';
 import { withClusterDns } from '../../docker/dns-body.js';
 import { taskContainerLabels, taskName } from '../view.js';
 import type { Task } from '../types.js';
@@ -106,7 +107,8 @@ export class Executor {
         service: taskPlacement(task, a),
         body: (engine) => {
           const placed = { ...task, NodeID: engine ? nodeIdOf(engine.id) : '' };
-          const body = taskContainerBody(task.Spec, taskContainerLabels(service, placed, clusterId));
+          const labels = taskContainerLabels(service, placed, clusterId);
+          const body = taskContainerBody(task.Spec, labels, allocatedPorts(service));
           return withClusterDns(body, this.deps.resolvers());
         },
         assigned: async (engine) => {

@@ -9,6 +9,7 @@ import type { Store } from '../../store/store.js';
 import { TASK_LABELS } from '../facts.js';
 import { ClusterWatch } from './cluster.js';
 import type { ServiceHooks } from './hooks.js';
+import { IngressFeed, type IngressSink } from './ingress-feed.js';
 import { ServiceLoop } from './loop.js';
 import { ServiceRecords } from './records.js';
 import { Services } from './services.js';
@@ -27,6 +28,8 @@ export interface RuntimeDeps {
   resyncMs?: number;
   /** What secrets and configs add: a check of each spec, a task's files before it starts. */
   hooks?: ServiceHooks;
+  /** Shoal's ingress, fed with the services' published ports and their tasks' engine ports. */
+  ingress?: IngressSink;
 }
 
 /** Where one task's log comes from. */
@@ -44,6 +47,7 @@ export class ServicesRuntime {
   readonly api: Services;
   readonly loop: ServiceLoop;
   private readonly watch: ClusterWatch;
+  private readonly ingress: IngressFeed | undefined;
   private loaded: Promise<void> | undefined;
   /** The records were read while this manager led, and it has led ever since. */
   private fresh = false;
@@ -76,10 +80,12 @@ export class ServicesRuntime {
     });
     deps.pool.onTransition(() => this.loop.kick());
     deps.pool.nodeSpecs.onChange(() => this.loop.kick());
+    if (deps.ingress) this.ingress = new IngressFeed({ ...deps, records: this.records, sink: deps.ingress });
   }
 
   /** Loads the records (tried again until the store answers), then runs the loop. */
   start(): Promise<void> {
+    this.ingress?.start();
     this.loaded ??= this.load().then(() => {
       if (!this.stopped) this.loop.start();
     });
@@ -96,6 +102,7 @@ export class ServicesRuntime {
   stop(): void {
     this.stopped = true;
     this.loop.stop();
+    this.ingress?.stop();
   }
 
   /** The task containers of a service (or of one task) on the engines that answer, and new ones as they come. */

@@ -6,11 +6,12 @@ import { ApiError } from '../../errors.js';
 import { findNetwork } from '../../networks/cluster-networks.js';
 import type { Pool } from '../../pool/pool.js';
 import { OutOfSequenceError } from '../../store/errors.js';
+import { allocatedPorts, allocatePorts, portStatus } from '../endpoint.js';
 import { randomServiceName } from '../names.js';
 import { newService, updatedService } from '../service-record.js';
 import { serviceFilter } from '../service-filter.js';
 import { isObj, serviceMode, serviceName } from '../spec.js';
-import type { NodeInfo, Service, ServiceSpec, Task } from '../types.js';
+import type { NodeInfo, PortConfig, Service, ServiceSpec, Task } from '../types.js';
 import { invalidArgument, validateServiceSpec } from '../validate.js';
 import { serviceObject, serviceStatus, taskFilter, taskObject } from '../view.js';
 import type { ServiceHooks } from './hooks.js';
@@ -54,7 +55,8 @@ export class Services {
           );
         }
       }
-      d.putService(newService(stored, id, d.now, d.index));
+      const ports = portsOf(stored, undefined, [...d.services()]);
+      d.putService(withPorts(newService(stored, id, d.now, d.index), ports));
     });
     return { ID: id };
   }
@@ -103,7 +105,9 @@ export class Services {
         throw unimplemented('service mode change is not allowed');
       if (serviceName(s.Spec) !== serviceName(stored))
         throw unimplemented('renaming services is not supported');
-      d.putService(updatedService(s, stored, d.now, d.index));
+      const others = [...d.services()].filter((o) => o.ID !== s.ID);
+      const ports = portsOf(stored, s.Endpoint?.Ports, others);
+      d.putService(withPorts(updatedService(s, stored, d.now, d.index), ports));
     });
     return { Warnings: null };
   }
@@ -122,7 +126,11 @@ export class Services {
       service: (id) => records.service(id),
       nodeName: (id) => this.deps.nodeName(id),
     });
-    return records.allTasks().filter(keep).sort(byCreation).map(taskObject);
+    return records
+      .allTasks()
+      .filter(keep)
+      .sort(byCreation)
+      .map((t) => taskObject(t, this.portStatusOf(t)));
   }
 
   /** By full ID, then unique ID prefix. */
@@ -138,7 +146,18 @@ export class Services {
   }
 
   inspectTask(ref: string): Record<string, unknown> {
-    return taskObject(this.findTask(ref));
+    const t = this.findTask(ref);
+    return taskObject(t, this.portStatusOf(t));
+  }
+
+  /** A task's host-mode ports as its container bound them (from the engine's cache). */
+  private portStatusOf(t: Task): { Ports?: PortConfig[] } {
+    const service = this.deps.records.service(t.ServiceID);
+    const ports = service ? allocatedPorts(service) : [];
+    const id = t.Status.ContainerStatus?.ContainerID;
+    if (!ports.some((p) => p.PublishMode === 'host') || !id) return {};
+    const c = this.deps.pool.containers.engineOf(id)?.containers.get(id);
+    return c ? portStatus(ports, c.detail.NetworkSettings.Ports) : {};
   }
 
   /** `TaskTemplate.Networks[].Target` names a cluster network: stored as its ID, as the engine does. */
@@ -157,6 +176,22 @@ export class Services {
     });
     return { ...spec, TaskTemplate: { ...template, Networks: resolved } };
   }
+}
+
+/** The allocated ports, or swarm's error for a port another service publishes. */
+function portsOf(
+  spec: ServiceSpec,
+  previous: readonly PortConfig[] | undefined,
+  others: Service[],
+): PortConfig[] {
+  const a = allocatePorts(spec, previous, others);
+  if ('error' in a) throw invalidArgument(a.error);
+  return a.ports;
+}
+
+function withPorts(s: Service, ports: PortConfig[]): Service {
+  const { Endpoint: _old, ...rest } = s;
+  return ports.length > 0 ? { ...rest, Endpoint: { Ports: ports } } : rest;
 }
 
 function byCreation(a: Task, b: Task): number {
