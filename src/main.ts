@@ -27,6 +27,10 @@ import { openStore, storeSpecFor, type Store } from './store/index.js';
 import { scopedStore } from './store/scoped.js';
 import { ServicesRuntime } from './services/run/runtime.js';
 import { nodeIdOf } from './docker/swarm-id.js';
+import { consulFailures } from './consul/connection.js';
+import { MetricsListener } from './metrics/listener.js';
+import { ShoalMetrics } from './metrics/metrics.js';
+import { countedStore } from './store/counted.js';
 
 export interface Manager {
   readonly pool: Pool;
@@ -35,7 +39,10 @@ export interface Manager {
   readonly server: ApiServer;
   readonly store: Store;
   readonly services: ServicesRuntime;
+  readonly metrics: ShoalMetrics;
   urls(): string[];
+  /** `http://host:port/metrics` of --metrics-listen, when given. */
+  metricsUrl(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -55,9 +62,8 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   // A store that cannot be trusted stops the start here (StoreCorruptError), before anything runs.
   // Each cluster (identified by its discovery) keeps its own records, whoever else shares the store.
   const cluster = clusterIdentity(config.discovery);
-  const store = scopedStore(
-    await openStore(storeSpecFor(config), { options: config.discoveryOpts }),
-    cluster,
+  const store = countedStore(
+    scopedStore(await openStore(storeSpecFor(config), { options: config.discoveryOpts }), cluster),
   );
   const discovery: Discovery = createDiscovery(config.discovery, {
     heartbeatMs: config.heartbeatMs,
@@ -160,6 +166,20 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   pool.onTransition((engine, what) => {
     if (what !== 'engine_disconnect' && leads()) nodes.engineReady(engine);
   });
+  // Metrics read all of the above at each scrape (see src/metrics/).
+  let discoveryErrors = 0;
+  const metrics = new ShoalMetrics({
+    pool,
+    decisions: placer.decisions,
+    rescheduler,
+    services: services.records,
+    dns,
+    storeErrors: store.errorCounts,
+    consulFailures,
+    discoveryErrors: () => discoveryErrors,
+    leads: () => leads(),
+  });
+  deps = { ...deps, metrics };
   let replication: Replication | undefined;
   let forwarder: ReplicaForwarder | undefined;
   if (config.replication) {
@@ -190,17 +210,29 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     }
     throw err;
   }
+  const metricsListener = config.metricsListen ? new MetricsListener(metrics) : undefined;
+  if (metricsListener && config.metricsListen)
+    await metricsListener.listen(config.metricsListen).catch(async (err: unknown) => {
+      await server.close();
+      await pool.stop();
+      await store.close();
+      throw new Error(`--metrics-listen: ${(err as Error).message}`);
+    });
   void nodes.start();
   void services.start();
   await dns?.start();
   paths.start();
   discovery.watch({
     entries: (addrs) => pool.update(addrs),
-    error: (err) => log.error(`Discovery error: ${err.message}`),
+    error: (err) => {
+      discoveryErrors++;
+      log.error(`Discovery error: ${err.message}`);
+    },
   });
   log.info(`Listening for ${server.secure ? 'HTTPS' : 'HTTP'} on ${server.urls().join(', ')}`, {
     strategy: strategy.name,
   });
+  if (metricsListener) log.info(`Metrics on ${metricsListener.url()}`);
   return {
     pool,
     placer,
@@ -209,7 +241,10 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     store,
     urls: () => server.urls(),
     services,
+    metrics,
+    metricsUrl: () => metricsListener?.url(),
     async stop() {
+      await metricsListener?.close();
       services.stop();
       await paths.stop();
       await dns?.stop();
