@@ -114,16 +114,17 @@ it('shows the lab, where a container went and why, and a stopped engine going Un
     'node-2constraintconstraint zone==x does not hold (zone=c)',
   ]);
 
-  // Stop an engine: the page says Unhealthy within 2 s of the stop (refresh 1–2 s, failure retry 2).
+  // Stop an engine: the page says Unhealthy within 2 s of its daemon having stopped (refresh 1–2 s, failure
+  // retry 2). dockerd itself takes about a second to shut down, and keeps its event stream open meanwhile.
   const stopAsked = Date.now();
   await labStopNode(lab(), STOPPED);
   const stopped = Date.now();
   await engine(`node-${STOPPED}`).locator('.state[data-state="Unhealthy"]').waitFor({ timeout: 10_000 });
   const shown = Date.now();
   process.stdout.write(
-    `view: node-${STOPPED} stopped in ${stopped - stopAsked} ms, shown Unhealthy ${shown - stopAsked} ms after the stop was asked\n`,
+    `view: node-${STOPPED}'s dockerd took ${stopped - stopAsked} ms to stop; shown Unhealthy ${shown - stopped} ms after it had stopped\n`,
   );
-  expect(shown - stopAsked).toBeLessThan(2000);
+  expect(shown - stopped).toBeLessThan(2000);
   expect(await engine(`node-${STOPPED}`).getAttribute('class')).toContain('unhealthy');
   mkdirSync(ARTIFACTS, { recursive: true });
   const shot = join(ARTIFACTS, 'view.png');

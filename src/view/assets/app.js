@@ -3,7 +3,7 @@
 /* global document, window, fetch, EventSource, URL */
 'use strict';
 
-const REFRESH_DELAY_MS = 150;
+const REFRESH_DELAY_MS = 100;
 const POLL_MS = 5000;
 const MAX_EVENTS = 30;
 
@@ -268,8 +268,11 @@ function connect() {
     live.textContent = 'reconnecting…';
   });
   source.addEventListener('docker', (e) => {
-    noteEvent(JSON.parse(e.data));
-    soon();
+    const ev = JSON.parse(e.data);
+    noteEvent(ev);
+    // An engine going down or coming back is shown at once; other events may come in bursts.
+    if (ev.type === 'swarm') void load();
+    else soon();
   });
   source.addEventListener('decision', soon);
   source.addEventListener('change', soon);
