@@ -15,7 +15,9 @@ const ALLOWED = {
   cli: '*', // the command line: every subcommand
   main: '* !cli !lab', // wiring only: every layer, but not the CLI or the lab above it
   lab: 'main config log sleep backoff version errors', // `shoal lab` and `shoal demo`: start a manager
-  api: 'services secrets dns nodes placement reschedule networks pool engine events store replication config docker scheduler errors log version sleep backoff', // the Docker Engine API front: everything below it
+  api: 'view metrics services secrets dns nodes placement reschedule networks pool engine events store replication config docker scheduler errors log version sleep backoff', // the Docker Engine API front: everything below it
+  view: 'services placement pool scheduler engine events docker errors log version', // the cluster view at /shoal/
+  metrics: 'services placement pool scheduler engine docker errors log version', // Prometheus metrics, read on scrape
   services:
     'placement networks reschedule ingress pool scheduler engine events store docker errors log sleep backoff', // swarm-mode objects
   ingress: 'log', // published ports served by the manager: listeners that balance over task ports

@@ -31,6 +31,10 @@ import type { ServiceSpec } from './services/types.js';
 import { keySource } from './secrets/key.js';
 import { SecretsRuntime } from './secrets/runtime.js';
 import { nodeIdOf } from './docker/swarm-id.js';
+import { consulFailures } from './consul/connection.js';
+import { MetricsListener } from './metrics/listener.js';
+import { ShoalMetrics } from './metrics/metrics.js';
+import { countedStore } from './store/counted.js';
 
 export interface Manager {
   readonly pool: Pool;
@@ -42,7 +46,10 @@ export interface Manager {
   readonly secrets: SecretsRuntime;
   /** The published ingress ports this manager serves (undefined with --ingress-listen off). */
   readonly ingress?: Ingress;
+  readonly metrics: ShoalMetrics;
   urls(): string[];
+  /** `http://host:port/metrics` of --metrics-listen, when given. */
+  metricsUrl(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -62,9 +69,8 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   // A store that cannot be trusted stops the start here (StoreCorruptError), before anything runs.
   // Each cluster (identified by its discovery) keeps its own records, whoever else shares the store.
   const cluster = clusterIdentity(config.discovery);
-  const store = scopedStore(
-    await openStore(storeSpecFor(config), { options: config.discoveryOpts }),
-    cluster,
+  const store = countedStore(
+    scopedStore(await openStore(storeSpecFor(config), { options: config.discoveryOpts }), cluster),
   );
   // Secrets and configs: sealed with the operator's key, or one kept beside the file store.
   const secrets = new SecretsRuntime({
@@ -188,6 +194,20 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   pool.onTransition((engine, what) => {
     if (what !== 'engine_disconnect' && leads()) nodes.engineReady(engine);
   });
+  // Metrics read all of the above at each scrape (see src/metrics/).
+  let discoveryErrors = 0;
+  const metrics = new ShoalMetrics({
+    pool,
+    decisions: placer.decisions,
+    rescheduler,
+    services: services.records,
+    dns,
+    storeErrors: store.errorCounts,
+    consulFailures,
+    discoveryErrors: () => discoveryErrors,
+    leads: () => leads(),
+  });
+  deps = { ...deps, metrics };
   let replication: Replication | undefined;
   let forwarder: ReplicaForwarder | undefined;
   if (config.replication) {
@@ -219,6 +239,14 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     }
     throw err;
   }
+  const metricsListener = config.metricsListen ? new MetricsListener(metrics) : undefined;
+  if (metricsListener && config.metricsListen)
+    await metricsListener.listen(config.metricsListen).catch(async (err: unknown) => {
+      await server.close();
+      await pool.stop();
+      await store.close();
+      throw new Error(`--metrics-listen: ${(err as Error).message}`);
+    });
   void nodes.start();
   void secrets.start();
   void services.start();
@@ -226,11 +254,15 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   paths.start();
   discovery.watch({
     entries: (addrs) => pool.update(addrs),
-    error: (err) => log.error(`Discovery error: ${err.message}`),
+    error: (err) => {
+      discoveryErrors++;
+      log.error(`Discovery error: ${err.message}`);
+    },
   });
   log.info(`Listening for ${server.secure ? 'HTTPS' : 'HTTP'} on ${server.urls().join(', ')}`, {
     strategy: strategy.name,
   });
+  if (metricsListener) log.info(`Metrics on ${metricsListener.url()}`);
   return {
     pool,
     placer,
@@ -241,7 +273,10 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     services,
     secrets,
     ingress,
+    metrics,
+    metricsUrl: () => metricsListener?.url(),
     async stop() {
+      await metricsListener?.close();
       services.stop();
       secrets.stop();
       await ingress?.close();

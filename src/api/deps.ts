@@ -11,6 +11,7 @@ import type { ClusterDns } from '../dns/cluster-dns.js';
 import type { SecretsRuntime } from '../secrets/runtime.js';
 import type { ServicesRuntime } from '../services/run/runtime.js';
 import type { Store } from '../store/store.js';
+import type { ShoalMetrics } from '../metrics/metrics.js';
 
 export interface ApiDeps {
   readonly pool: Pool;
@@ -43,6 +44,8 @@ export interface ApiDeps {
     forward(req: IncomingMessage, res: ServerResponse): Promise<void>;
     forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
   };
+  /** Prometheus metrics: GET /metrics, and each request counted (absent: neither). */
+  readonly metrics?: ShoalMetrics;
   /** Extra `docker info` status lines (discovery and store state). */
   statusLines?(): [string, string][];
   /** "primary" or "replica" (with the primary's address). */

@@ -17,6 +17,8 @@ import * as tasks from './handlers/tasks.js';
 import * as swarm from './handlers/swarm.js';
 import * as volumes from './handlers/volumes.js';
 import { info, ping, version } from './handlers/system.js';
+import { metrics } from './handlers/metrics.js';
+import * as view from './handlers/view.js';
 import { Router, type Handler } from './router.js';
 
 type DepsHandler = (deps: ApiDeps, ctx: RequestContext) => Promise<void> | void;
@@ -123,6 +125,13 @@ export function buildRouter(deps: ApiDeps): Router {
     on('POST', `${path}/{id}/update`, secrets.update(kind));
     on('DELETE', `${path}/{id}`, secrets.remove(kind));
   }
+  // Operating Shoal: Prometheus metrics and the read-only cluster view.
+  on('GET', '/metrics', metrics);
+  on('GET', '/shoal', view.redirect);
+  on('GET', '/shoal/', view.page);
+  on('GET', '/shoal/api/state', view.state);
+  on('GET', '/shoal/api/events', view.events);
+  on('GET', '/shoal/{file}', view.file);
   for (const [method, pattern] of NOT_YET) r.add(method, pattern, notYet(method, pattern));
   return r;
 }

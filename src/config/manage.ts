@@ -14,6 +14,7 @@ import {
   withFallbacks,
   type FlagSpec,
 } from './flags.js';
+import { splitHostPort } from './host-port.js';
 import { parseListenAddr, type ListenAddr } from './listen.js';
 import { parseTls, TLS_FLAGS, type ManageTls } from './tls.js';
 
@@ -164,6 +165,14 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
       "address Shoal serves the services' published ingress ports on (default: the host of the first tcp -H, 0.0.0.0 with only unix sockets); off to serve none",
   },
   {
+    name: 'metrics-listen',
+    placeholder: '[host]:port',
+    kind: 'string',
+    default: '',
+    usage:
+      'also serve /metrics (Prometheus) on this address, plain HTTP without client certificates (host: 127.0.0.1 when omitted); /metrics is always on the API listeners too',
+  },
+  {
     name: 'api-enable-cors',
     aliases: ['cors'],
     kind: 'bool',
@@ -246,6 +255,8 @@ export interface ManageConfig {
   dns?: DnsConfig;
   /** Where published ingress ports are served; undefined with --ingress-listen off. */
   ingress?: { host: string };
+  /** --metrics-listen: /metrics on a plain HTTP listener of its own; undefined when not given. */
+  metricsListen?: { host: string; port: number };
   cors: boolean;
   refreshOnNodeFilter: boolean;
   containerNameRefreshFilter: string;
@@ -315,6 +326,7 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
     networkPaths: networkPathsOf(str(v, 'network-paths')),
     dns: dnsOf(v),
     ingress: ingressOf(str(v, 'ingress-listen'), hosts),
+    metricsListen: metricsListenOf(str(v, 'metrics-listen')),
     cors: bool(v, 'api-enable-cors'),
     refreshOnNodeFilter: bool(v, 'refresh-on-node-filter'),
     containerNameRefreshFilter: str(v, 'container-name-refresh-filter'),
@@ -369,6 +381,22 @@ function createRetryOf(opts: Record<string, string>): number {
 function logFormatOf(text: string): LogFormat {
   if (text === 'text' || text === 'json') return text;
   throw new UsageError(`invalid --log-format ${JSON.stringify(text)}: expected text or json`);
+}
+
+/** `127.0.0.1:9323`, `:9323` (loopback), `[::1]:9323`. */
+function metricsListenOf(text: string): ManageConfig['metricsListen'] {
+  if (text === '') return undefined;
+  const bad = () => new UsageError(`invalid --metrics-listen ${JSON.stringify(text)}: expected [host]:port`);
+  let host: string;
+  let port: string;
+  try {
+    ({ host, port } = splitHostPort(text));
+  } catch {
+    throw bad();
+  }
+  const p = Number(port);
+  if (port === '' || !Number.isInteger(p) || p < 0 || p > 65535) throw bad();
+  return { host: host || '127.0.0.1', port: p };
 }
 
 export type NetworkPathMode = 'auto' | 'vxlan' | 'direct' | 'off';
