@@ -32,7 +32,13 @@ export class DnsServer {
 
   async listen(addrs: readonly Listen[]): Promise<Listen[]> {
     const bound: Listen[] = [];
-    for (const a of addrs) {
+    for (const a of addrs) bound.push(await this.listenOne(a));
+    return bound;
+  }
+
+  /** UDP and TCP on one port; with port 0, a port both are free on (TCP may find UDP's taken: try again). */
+  private async listenOne(a: Listen): Promise<Listen> {
+    for (let attempt = 0; ; attempt++) {
       const u = createSocket({ type: a.host.includes(':') ? 'udp6' : 'udp4' });
       u.on('message', (msg, rinfo) => void this.udpQuery(u, msg, rinfo.address, rinfo.port));
       u.on('error', (err) => log.warn(`DNS on udp ${a.host}:${a.port}: ${err.message}`));
@@ -43,18 +49,22 @@ export class DnsServer {
           resolve();
         });
       });
-      this.udp.push(u);
-      // TCP on the same port as UDP got (port 0 picks one for both).
       const port = u.address().port;
       const t = createServer((sock) => this.tcpConnection(sock));
-      await new Promise<void>((resolve, reject) => {
-        t.once('error', reject);
-        t.listen(port, a.host, () => resolve());
-      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          t.once('error', reject);
+          t.listen(port, a.host, () => resolve());
+        });
+      } catch (err) {
+        u.close();
+        if (a.port !== 0 || attempt >= 20 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        continue;
+      }
+      this.udp.push(u);
       this.tcp.push(t);
-      bound.push({ host: a.host, port });
+      return { host: a.host, port };
     }
-    return bound;
   }
 
   async close(): Promise<void> {
