@@ -1,6 +1,7 @@
 // `npm run bench`: Shoal measured side by side with what it replaces, in one run, on real engines.
 import { runComposeBench } from './compose.js';
 import { runHaBench } from './ha.js';
+import { runIngressBench } from './ingress.js';
 import { benchLabDown } from './lab.js';
 import { runPassthroughBench } from './passthrough.js';
 import { runPathsBench } from './paths.js';
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
     if (sections.includes('reschedule')) await runRescheduleBench();
     // 3–5 minutes (swarm mode set up and left, 5 engine kills, 1,000-task scale-ups): only when asked for.
     if (sections.includes('services')) await runServicesBench();
+    // Published ports through Shoal's ingress vs the task's engine port: only when asked for.
+    if (sections.includes('ingress')) await runIngressBench();
   } finally {
     await benchLabDown();
   }

@@ -15,10 +15,14 @@ const ALLOWED = {
   cli: '*', // the command line: every subcommand
   main: '* !cli !lab', // wiring only: every layer, but not the CLI or the lab above it
   lab: 'main config log sleep backoff version errors', // `shoal lab` and `shoal demo`: start a manager
-  api: 'services dns nodes placement reschedule networks pool engine events store replication config docker scheduler errors log version sleep backoff', // the Docker Engine API front: everything below it
+  api: 'view metrics services secrets dns nodes placement reschedule networks pool engine events store replication config docker scheduler errors log version sleep backoff', // the Docker Engine API front: everything below it
+  view: 'services placement pool scheduler engine events docker errors log version', // the cluster view at /shoal/
+  metrics: 'services placement pool scheduler engine docker errors log version', // Prometheus metrics, read on scrape
   services:
-    'placement networks reschedule pool scheduler engine events store docker errors log sleep backoff', // swarm-mode objects
+    'placement networks reschedule ingress pool scheduler engine events store docker errors log sleep backoff', // swarm-mode objects
+  ingress: 'log', // published ports served by the manager: listeners that balance over task ports
   nodes: 'pool engine store scheduler docker errors log version', // swarm mode's nodes and the swarm object
+  secrets: 'engine store docker errors log', // swarm mode's secrets and configs, and a task's files of them
   dns: 'services networks pool engine docker errors log sleep backoff', // names → addresses
   reschedule: 'placement networks pool scheduler engine store docker errors log sleep backoff', // off a failed node
   placement: 'networks pool scheduler strategies engine store docker errors log', // snapshot → schedule → reserve

@@ -2,12 +2,13 @@
 # What Shoal's lab and tests need from Debian: Docker Engine 20.10 (docker.io), busybox for the lab image,
 # namespaces and iptables tools, openssl (TLS test certificates), docker-compose 1.29, dnsmasq (a UDP peer
 # in the cross-engine tests, and the DNS benchmark's reference), dnsperf and iperf3 (the cross-engine paths
-# benchmark, run in containers through the helper image). No system service is started, and the
+# benchmark, run in containers through the helper image), chromium (the cluster view's browser test, driven
+# by playwright-core; it never downloads a browser of its own). No system service is started, and the
 # policy-rc.d that keeps them from starting is removed again when this script made it.
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then echo "install-deps: run as root" >&2; exit 1; fi
 need=()
-for pkg in docker.io busybox-static iproute2 iptables curl util-linux tar openssl docker-compose docker-registry dnsmasq dnsperf iperf3; do
+for pkg in docker.io busybox-static iproute2 iptables curl util-linux tar openssl docker-compose docker-registry dnsmasq dnsperf iperf3 chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

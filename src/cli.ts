@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The `shoal` command: manage (the endpoint), lab (local engines), demo, and help.
-import { flagHelp, UsageError } from './config/flags.js';
-import { MANAGE_FLAGS, parseManageArgs } from './config/manage.js';
+import { UsageError } from './config/flags.js';
+import { commandHelp } from './config/help.js';
+import { parseManageArgs } from './config/manage.js';
 import { runLabCommand } from './lab/command.js';
 import { joinCommand, listEngines } from './discovery/commands.js';
-import { JOIN_FLAGS, LIST_FLAGS } from './config/join.js';
 import { runDemo } from './lab/demo.js';
 import { isLogLevel, log, setLogLevel } from './log.js';
 import { startManager, type Manager } from './main.js';
@@ -48,9 +48,7 @@ function stopOnSignals(stop: () => Promise<void>): void {
 
 async function manage(args: string[]): Promise<void> {
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(
-      `Usage: shoal manage [OPTIONS] <discovery>\n\nOptions:\n${flagHelp(MANAGE_FLAGS)}\n`,
-    );
+    process.stdout.write(commandHelp('manage') ?? '');
     return;
   }
   const config = parseManageArgs(args);
@@ -60,7 +58,7 @@ async function manage(args: string[]): Promise<void> {
 
 async function join(args: string[]): Promise<void> {
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`Usage: shoal join [OPTIONS] <discovery>\n\nOptions:\n${flagHelp(JOIN_FLAGS)}\n`);
+    process.stdout.write(commandHelp('join') ?? '');
     return;
   }
   const controller = new AbortController();
@@ -80,10 +78,22 @@ async function join(args: string[]): Promise<void> {
 
 async function list(args: string[]): Promise<void> {
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`Usage: shoal list [OPTIONS] <discovery>\n\nOptions:\n${flagHelp(LIST_FLAGS)}\n`);
+    process.stdout.write(commandHelp('list') ?? '');
     return;
   }
   for (const addr of await listEngines(args)) process.stdout.write(`${addr}\n`);
+}
+
+/** `shoal help [command]`. */
+async function help(topic: string | undefined): Promise<void> {
+  if (topic === undefined) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (topic === 'lab') return runLabCommand(['help']);
+  const text = commandHelp(topic);
+  if (!text) throw new UsageError(`No help topic for '${topic}'`);
+  process.stdout.write(text);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -116,12 +126,14 @@ async function main(argv: string[]): Promise<void> {
     case 'lab':
       return runLabCommand(rest);
     case 'demo':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(commandHelp('demo') ?? '');
+        return;
+      }
       return runDemo(rest);
     case 'help':
     case undefined:
-      if (rest[0] === 'manage') return manage(['--help']);
-      process.stdout.write(USAGE);
-      return;
+      return help(rest[0]);
     default:
       throw new UsageError(`No help topic for '${command}'`);
   }

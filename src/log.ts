@@ -7,11 +7,19 @@ export const LOG_LEVELS = Object.keys(ORDER) as LogLevel[];
 
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
+export type LogFormat = 'text' | 'json';
+
 let threshold: LogLevel = 'info';
+let format: LogFormat = 'text';
 let sink: (line: string) => void = (line) => process.stderr.write(line + '\n');
 
 export function setLogLevel(level: LogLevel): void {
   threshold = level;
+}
+
+/** text: logrus's text format (classic Swarm's); json: one JSON object a line (time, level, msg, fields). */
+export function setLogFormat(f: LogFormat): void {
+  format = f;
 }
 
 export function isLogLevel(v: string): v is LogLevel {
@@ -31,6 +39,13 @@ function quote(v: string): string {
 
 function write(level: LogLevel, msg: string, fields?: LogFields): void {
   if (ORDER[level] < ORDER[threshold]) return;
+  const levelText = level === 'warn' ? 'warning' : level;
+  if (format === 'json') {
+    const obj: Record<string, unknown> = { time: new Date().toISOString(), level: levelText, msg };
+    for (const [k, v] of Object.entries(fields ?? {})) if (v !== undefined && !(k in obj)) obj[k] = v;
+    sink(JSON.stringify(obj));
+    return;
+  }
   let line = `time="${new Date().toISOString()}" level=${level === 'warn' ? 'warning' : level} msg=${JSON.stringify(msg)}`;
   if (fields) {
     for (const [k, v] of Object.entries(fields)) {

@@ -9,10 +9,11 @@ import { createDiscovery } from './discovery/index.js';
 import type { Discovery } from './discovery/discovery.js';
 import type { Engine } from './engine/engine.js';
 import { EventHub } from './events/hub.js';
-import { log, setLogLevel } from './log.js';
+import { log, setLogFormat, setLogLevel } from './log.js';
 import { NetworkReconciler } from './networks/reconcile.js';
 import { HostPaths } from './networks/paths/host-paths.js';
 import { ClusterDns } from './dns/cluster-dns.js';
+import { Ingress } from './ingress/ingress.js';
 import { leaderOf } from './nodes/leader.js';
 import { Nodes } from './nodes/nodes.js';
 import { Placer } from './placement/placer.js';
@@ -23,10 +24,17 @@ import { resourcesFilter } from './scheduler/filters/resources.js';
 import type { Scheduler } from './scheduler/schedule.js';
 import { loadStrategy } from './placement/strategy-module.js';
 import { startReplication, type Replication } from './replication/replication.js';
-import { openStore, storeSpecFor, type Store } from './store/index.js';
+import { fileStorePath, openStore, storeSpecFor, type Store } from './store/index.js';
 import { scopedStore } from './store/scoped.js';
 import { ServicesRuntime } from './services/run/runtime.js';
+import type { ServiceSpec } from './services/types.js';
+import { keySource } from './secrets/key.js';
+import { SecretsRuntime } from './secrets/runtime.js';
 import { nodeIdOf } from './docker/swarm-id.js';
+import { consulFailures } from './consul/connection.js';
+import { MetricsListener } from './metrics/listener.js';
+import { ShoalMetrics } from './metrics/metrics.js';
+import { countedStore } from './store/counted.js';
 
 export interface Manager {
   readonly pool: Pool;
@@ -35,7 +43,13 @@ export interface Manager {
   readonly server: ApiServer;
   readonly store: Store;
   readonly services: ServicesRuntime;
+  readonly secrets: SecretsRuntime;
+  /** The published ingress ports this manager serves (undefined with --ingress-listen off). */
+  readonly ingress?: Ingress;
+  readonly metrics: ShoalMetrics;
   urls(): string[];
+  /** `http://host:port/metrics` of --metrics-listen, when given. */
+  metricsUrl(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -45,6 +59,7 @@ export interface ManagerOptions {
 
 export async function startManager(config: ManageConfig, opts: ManagerOptions = {}): Promise<Manager> {
   setLogLevel(config.logLevel);
+  setLogFormat(config.logFormat);
   const strategy = await loadStrategy(config.strategy);
   const names = config.filters;
   const scheduler: Scheduler = {
@@ -54,10 +69,21 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   // A store that cannot be trusted stops the start here (StoreCorruptError), before anything runs.
   // Each cluster (identified by its discovery) keeps its own records, whoever else shares the store.
   const cluster = clusterIdentity(config.discovery);
-  const store = scopedStore(
-    await openStore(storeSpecFor(config), { options: config.discoveryOpts }),
-    cluster,
+  const store = countedStore(
+    scopedStore(await openStore(storeSpecFor(config), { options: config.discoveryOpts }), cluster),
   );
+  // Secrets and configs: sealed with the operator's key, or one kept beside the file store.
+  const secrets = new SecretsRuntime({
+    store,
+    key: keySource(config.secretsKeyFile, fileStorePath(storeSpecFor(config))),
+    serviceSpecs: (): ServiceSpec[] => services.records.allServices().map((s) => s.Spec),
+  });
+  if (config.secretsKeyFile) {
+    await secrets.checkKey().catch(async (err: unknown) => {
+      await store.close();
+      throw err;
+    });
+  }
   const discovery: Discovery = createDiscovery(config.discovery, {
     heartbeatMs: config.heartbeatMs,
     options: config.discoveryOpts,
@@ -89,14 +115,22 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
       urls: () => server.urls(),
     }),
   });
+  // Published ingress ports: every manager listens and balances over the tasks (its own pool's view).
+  const ingress = config.ingress ? new Ingress({ host: config.ingress.host }) : undefined;
   // Swarm-mode services: records in the store, a loop on the leader that runs their tasks on the engines.
   const services = new ServicesRuntime({
+    ingress,
     pool,
     placer,
     store,
     clusterId: cluster,
     leads: () => leads(),
     resolvers: () => dns?.resolvers() ?? [],
+    hooks: {
+      checkSpec: (spec) => secrets.checkSpec(spec),
+      beforeStart: (engine, containerId, task): Promise<void> =>
+        secrets.beforeStart(engine, containerId, task),
+    },
     nodeName: (nodeId) => {
       for (const [engineId, rec] of nodes.registry.all())
         if (nodeIdOf(engineId) === nodeId) return rec.description.Hostname;
@@ -125,6 +159,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     paths,
     dns,
     services,
+    secrets,
     hub,
     placer,
     strategyName: strategy.name,
@@ -159,6 +194,20 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
   pool.onTransition((engine, what) => {
     if (what !== 'engine_disconnect' && leads()) nodes.engineReady(engine);
   });
+  // Metrics read all of the above at each scrape (see src/metrics/).
+  let discoveryErrors = 0;
+  const metrics = new ShoalMetrics({
+    pool,
+    decisions: placer.decisions,
+    rescheduler,
+    services: services.records,
+    dns,
+    storeErrors: store.errorCounts,
+    consulFailures,
+    discoveryErrors: () => discoveryErrors,
+    leads: () => leads(),
+  });
+  deps = { ...deps, metrics };
   let replication: Replication | undefined;
   let forwarder: ReplicaForwarder | undefined;
   if (config.replication) {
@@ -168,6 +217,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
         pool.healthy().forEach(completeNetworks);
         rescheduler.resume();
         void nodes.start();
+        void secrets.elected();
         void services.elected();
         void paths.syncAll(true);
       },
@@ -189,17 +239,30 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     }
     throw err;
   }
+  const metricsListener = config.metricsListen ? new MetricsListener(metrics) : undefined;
+  if (metricsListener && config.metricsListen)
+    await metricsListener.listen(config.metricsListen).catch(async (err: unknown) => {
+      await server.close();
+      await pool.stop();
+      await store.close();
+      throw new Error(`--metrics-listen: ${(err as Error).message}`);
+    });
   void nodes.start();
+  void secrets.start();
   void services.start();
   await dns?.start();
   paths.start();
   discovery.watch({
     entries: (addrs) => pool.update(addrs),
-    error: (err) => log.error(`Discovery error: ${err.message}`),
+    error: (err) => {
+      discoveryErrors++;
+      log.error(`Discovery error: ${err.message}`);
+    },
   });
   log.info(`Listening for ${server.secure ? 'HTTPS' : 'HTTP'} on ${server.urls().join(', ')}`, {
     strategy: strategy.name,
   });
+  if (metricsListener) log.info(`Metrics on ${metricsListener.url()}`);
   return {
     pool,
     placer,
@@ -208,8 +271,15 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
     store,
     urls: () => server.urls(),
     services,
+    secrets,
+    ingress,
+    metrics,
+    metricsUrl: () => metricsListener?.url(),
     async stop() {
+      await metricsListener?.close();
       services.stop();
+      secrets.stop();
+      await ingress?.close();
       await paths.stop();
       await dns?.stop();
       await replication?.stop();

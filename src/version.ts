@@ -1,8 +1,21 @@
 // Shoal's own version, read once from package.json (found from source or from the built dist/).
 import { readFileSync } from 'node:fs';
 
+/** The commit the build was made from (dist/build-info.json, written by `npm run build`). */
+function buildCommit(): string {
+  for (const rel of ['../build-info.json', '../dist/build-info.json']) {
+    try {
+      const info = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { commit?: string };
+      if (info.commit) return info.commit;
+    } catch {
+      // try the next place
+    }
+  }
+  return 'unknown: not built (npm run build)';
+}
+
 function read(): { version: string; commit: string } {
-  const commit = process.env['SHOAL_GIT_COMMIT'] ?? 'unknown';
+  const commit = process.env['SHOAL_GIT_COMMIT'] ?? buildCommit();
   for (const rel of ['../package.json', '../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {

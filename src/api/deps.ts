@@ -8,8 +8,10 @@ import type { Placer } from '../placement/placer.js';
 import type { Pool } from '../pool/pool.js';
 import type { HostPaths } from '../networks/paths/host-paths.js';
 import type { ClusterDns } from '../dns/cluster-dns.js';
+import type { SecretsRuntime } from '../secrets/runtime.js';
 import type { ServicesRuntime } from '../services/run/runtime.js';
 import type { Store } from '../store/store.js';
+import type { ShoalMetrics } from '../metrics/metrics.js';
 
 export interface ApiDeps {
   readonly pool: Pool;
@@ -32,6 +34,8 @@ export interface ApiDeps {
   readonly nodes: Nodes;
   /** Swarm mode's services and tasks (the loop that runs them is the leader's). */
   readonly services: ServicesRuntime;
+  /** Swarm mode's secrets and configs (a secret's data never leaves in an answer). */
+  readonly secrets: SecretsRuntime;
   /** TLS on every listener (--tls, --tlsverify); plain HTTP when absent. */
   readonly tls?: TlsConfig;
   /** With --replication: a replica sends what it does not answer itself to the leader. */
@@ -40,6 +44,8 @@ export interface ApiDeps {
     forward(req: IncomingMessage, res: ServerResponse): Promise<void>;
     forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
   };
+  /** Prometheus metrics: GET /metrics, and each request counted (absent: neither). */
+  readonly metrics?: ShoalMetrics;
   /** Extra `docker info` status lines (discovery and store state). */
   statusLines?(): [string, string][];
   /** "primary" or "replica" (with the primary's address). */

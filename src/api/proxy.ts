@@ -8,6 +8,7 @@ import type { Engine } from '../engine/engine.js';
 import type { RequestContext } from './context.js';
 import { EngineHttpError } from '../engine/errors.js';
 import { baseHeaders } from './respond.js';
+import { noteEngine } from './access-log.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -98,6 +99,7 @@ export async function send(
  */
 export async function forward(ctx: RequestContext, engine: Engine, opts: ForwardOptions = {}): Promise<void> {
   const { res } = ctx;
+  noteEngine(res, engine.name);
   try {
     await engine.client.stream(upstreamRequest(ctx, engine, opts), (statusCode, upstreamHeaders) => {
       engine.reportSuccess();
@@ -125,6 +127,7 @@ export async function exchange(
   engine: Engine,
   opts: ForwardOptions = {},
 ): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
+  noteEngine(ctx.res, engine.name);
   const upstream = await send(ctx, engine, opts);
   const body = Buffer.from(await upstream.body.arrayBuffer());
   const contentType = upstream.headers['content-type'];

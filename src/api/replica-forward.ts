@@ -1,6 +1,6 @@
-// A replica's front (--replication): /_ping, /info and /debug are answered here; every other request, hijacked
-// streams included, goes to the leader as it came (same path, version, headers and body) and its answer comes
-// back as it streams. No leader yet: wait for one a short while, then 503 (classic's texts).
+// A replica's front (--replication): /_ping, /info, /debug and /metrics are answered here; every other
+// request, hijacked streams included, goes to the leader as it came (same path, version, headers and body)
+// and its answer comes back as it streams. No leader yet: wait for one a short while, then 503 (classic's texts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
@@ -12,7 +12,7 @@ import { requestHeaders, responseHeaders } from './proxy.js';
 import { sendError } from './respond.js';
 
 /** What a replica answers itself, after an optional version prefix; the whole path, so `/volumes/info` is not. */
-const LOCAL = /^(\/v\d+\.\d+)?\/(_ping|info|debug)(\/.*)?$/;
+const LOCAL = /^(\/v\d+\.\d+)?\/(_ping|info|debug|metrics)(\/.*)?$/;
 const LEADER_WAIT_MS = 10_000;
 
 /** Who leads, as the replication's election knows it. */

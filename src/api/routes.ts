@@ -11,11 +11,14 @@ import { createImage, loadImages } from './handlers/image-transfer.js';
 import * as images from './handlers/images.js';
 import * as networks from './handlers/networks.js';
 import * as nodes from './handlers/nodes.js';
+import * as secrets from './handlers/secrets.js';
 import * as services from './handlers/services.js';
 import * as tasks from './handlers/tasks.js';
 import * as swarm from './handlers/swarm.js';
 import * as volumes from './handlers/volumes.js';
 import { info, ping, version } from './handlers/system.js';
+import { metrics } from './handlers/metrics.js';
+import * as view from './handlers/view.js';
 import { Router, type Handler } from './router.js';
 
 type DepsHandler = (deps: ApiDeps, ctx: RequestContext) => Promise<void> | void;
@@ -26,8 +29,6 @@ const NOT_YET: [string, string][] = [
   ['POST', '/build/prune'],
   ['POST', '/build/cancel'],
   ['POST', '/session'],
-  ['GET', '/secrets'],
-  ['GET', '/configs'],
   ['GET', '/plugins'],
 ];
 
@@ -114,6 +115,23 @@ export function buildRouter(deps: ApiDeps): Router {
   on('GET', '/tasks', tasks.list);
   on('GET', '/tasks/{id}', tasks.inspect);
   on('GET', '/tasks/{id}/logs', tasks.logs);
+  for (const [kind, path] of [
+    ['secret', '/secrets'],
+    ['config', '/configs'],
+  ] as const) {
+    on('GET', path, secrets.list(kind));
+    on('POST', `${path}/create`, secrets.create(kind));
+    on('GET', `${path}/{id}`, secrets.inspect(kind));
+    on('POST', `${path}/{id}/update`, secrets.update(kind));
+    on('DELETE', `${path}/{id}`, secrets.remove(kind));
+  }
+  // Operating Shoal: Prometheus metrics and the read-only cluster view.
+  on('GET', '/metrics', metrics);
+  on('GET', '/shoal', view.redirect);
+  on('GET', '/shoal/', view.page);
+  on('GET', '/shoal/api/state', view.state);
+  on('GET', '/shoal/api/events', view.events);
+  on('GET', '/shoal/{file}', view.file);
   for (const [method, pattern] of NOT_YET) r.add(method, pattern, notYet(method, pattern));
   return r;
 }

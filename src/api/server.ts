@@ -17,6 +17,9 @@ import { buildRouter } from './routes.js';
 import type { Router } from './router.js';
 import { splitVersion } from './router.js';
 import { handleUpgrade } from './upgrade.js';
+import { logAccess } from './access-log.js';
+import { countRequest } from './request-metrics.js';
+import { UNMATCHED_ROUTE } from '../metrics/metrics.js';
 import { checkVersion, currentVersions } from './version-check.js';
 
 const CORS_HEADERS = {
@@ -131,6 +134,9 @@ export class ApiServer {
       const rawQuery = qi < 0 ? '' : url.slice(qi + 1);
       const { version, rest } = splitVersion(qi < 0 ? url : url.slice(0, qi));
       const method = req.method ?? 'GET';
+      logAccess(req, res, method, rest);
+      const match = this.router.match(method, rest);
+      countRequest(this.deps.metrics, res, method, 'route' in match ? match.route.pattern : UNMATCHED_ROUTE);
       if (this.deps.replica?.forwards(rest)) {
         await this.deps.replica.forward(req, res);
         return;
@@ -139,7 +145,6 @@ export class ApiServer {
         res.writeHead(200).end();
         return;
       }
-      const match = this.router.match(method, rest);
       if (!('route' in match)) throw ApiError.notFound('page not found');
       checkVersion(this.deps.pool, version);
       const ctx: RequestContext = {

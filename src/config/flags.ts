@@ -11,6 +11,8 @@ export interface FlagSpec {
   readonly default?: string | boolean | readonly string[];
   readonly env?: string;
   readonly usage: string;
+  /** What its value looks like in help (`list`, `duration`, `ip:port`); a guess from its kind otherwise. */
+  readonly placeholder?: string;
 }
 
 export type FlagValue = string | boolean | string[];
@@ -133,18 +135,52 @@ export function list(values: Map<string, FlagValue>, name: string): string[] {
 }
 
 /** Help text for a set of flags. */
+const HELP_WIDTH = 100;
+const NAME_COLUMN = 42;
+
+/** What a flag's value looks like in help: `--host list`, `--heartbeat duration`. */
+function placeholder(s: FlagSpec): string {
+  if (s.kind === 'bool') return '';
+  if (s.placeholder) return ` ${s.placeholder}`;
+  if (s.kind === 'list') return ' list';
+  return /interval|heartbeat|ttl|timeout|delay/.test(s.name) ? ' duration' : ' string';
+}
+
+/** Words of `text` in lines of at most `width`, every line after the first indented by `indent`. */
+export function wrap(text: string, width: number, indent: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    const room = width - (lines.length === 0 ? 0 : indent);
+    if (line !== '' && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
+/** The flags as `docker … --help` shows them: names and value placeholder, then the usage, wrapped at 100. */
 export function flagHelp(specs: readonly FlagSpec[]): string {
   return specs
     .map((s) => {
-      const names = [s.name, ...(s.aliases ?? [])]
-        .map((n) => (n.length === 1 ? `-${n}` : `--${n}`))
-        .join(', ');
+      const short = (s.aliases ?? []).find((a) => a.length === 1);
+      const longs = [s.name, ...(s.aliases ?? []).filter((a) => a.length > 1)].map((n) => `--${n}`);
+      const names = `${short ? `-${short}, ` : '    '}${longs.join(', ')}${placeholder(s)}`;
       const def =
-        s.default === undefined || s.default === false || (Array.isArray(s.default) && s.default.length === 0)
+        s.default === undefined ||
+        s.default === false ||
+        s.default === '' ||
+        (Array.isArray(s.default) && s.default.length === 0)
           ? ''
-          : ` (default: ${Array.isArray(s.default) ? s.default.join(', ') : String(s.default)})`;
+          : ` (default ${Array.isArray(s.default) ? s.default.join(', ') : String(s.default)})`;
       const env = s.env ? ` [$${s.env}]` : '';
-      return `   ${names.padEnd(38)} ${s.usage}${def}${env}`;
+      const head = `  ${names}`;
+      const text = `${s.usage}${def}${env}`;
+      if (head.length >= NAME_COLUMN)
+        return `${head}\n${' '.repeat(NAME_COLUMN)}${wrap(text, HELP_WIDTH - NAME_COLUMN, 0).replace(/\n/g, `\n${' '.repeat(NAME_COLUMN)}`)}`;
+      return `${head.padEnd(NAME_COLUMN)}${wrap(text, HELP_WIDTH - NAME_COLUMN, 0).replace(/\n/g, `\n${' '.repeat(NAME_COLUMN)}`)}`;
     })
     .join('\n');
 }

@@ -1,5 +1,5 @@
 // `shoal manage`: its flags, classic Swarm's defaults and error texts, and the typed config they produce.
-import { LOG_LEVELS, isLogLevel, type LogLevel } from '../log.js';
+import { LOG_LEVELS, isLogLevel, type LogFormat, type LogLevel } from '../log.js';
 import { parseDuration } from './duration.js';
 import { checkAdvertise } from './join.js';
 import { readConfigFile } from './file.js';
@@ -14,6 +14,7 @@ import {
   withFallbacks,
   type FlagSpec,
 } from './flags.js';
+import { splitHostPort } from './host-port.js';
 import { parseListenAddr, type ListenAddr } from './listen.js';
 import { parseTls, TLS_FLAGS, type ManageTls } from './tls.js';
 
@@ -35,6 +36,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'host',
+    placeholder: '[tcp://]host:port|unix:///path',
     aliases: ['H'],
     kind: 'list',
     default: ['tcp://127.0.0.1:2375'],
@@ -43,6 +45,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'strategy',
+    placeholder: 'name|path',
     kind: 'string',
     default: 'spread',
     env: 'SWARM_STRATEGY',
@@ -50,6 +53,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'filter',
+    placeholder: 'name',
     aliases: ['f'],
     kind: 'list',
     default: DEFAULT_FILTERS,
@@ -68,9 +72,16 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
     default: '60s',
     usage: 'set engine refresh maximum interval',
   },
-  { name: 'engine-failure-retry', kind: 'int', default: '3', usage: 'set engine failure retry count' },
+  {
+    name: 'engine-failure-retry',
+    placeholder: 'int',
+    kind: 'int',
+    default: '3',
+    usage: 'set engine failure retry count',
+  },
   {
     name: 'engine-refresh-retry',
+    placeholder: 'int',
     kind: 'int',
     default: '3',
     usage: 'deprecated; replaced by --engine-failure-retry',
@@ -84,11 +95,12 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'cluster-opt',
+    placeholder: 'key=value',
     kind: 'list',
     default: [],
     usage: 'cluster driver options (swarm.overcommit=0.05, swarm.createretry=0)',
   },
-  { name: 'discovery-opt', kind: 'list', default: [], usage: 'discovery options' },
+  { name: 'discovery-opt', placeholder: 'key=value', kind: 'list', default: [], usage: 'discovery options' },
   { name: 'replication', kind: 'bool', default: false, usage: 'enable Shoal manager replication' },
   {
     name: 'replication-ttl',
@@ -98,6 +110,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'advertise',
+    placeholder: 'ip:port',
     aliases: ['addr'],
     kind: 'string',
     default: '',
@@ -106,12 +119,14 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'network-pool',
+    placeholder: 'cidr',
     kind: 'string',
     default: '10.192.0.0/12',
     usage: "where cluster networks get each engine's /24 (unless the engine has a shoal.network-pool label)",
   },
   {
     name: 'network-paths',
+    placeholder: 'mode',
     kind: 'string',
     default: 'auto',
     usage:
@@ -119,6 +134,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'dns-listen',
+    placeholder: 'ip[:port]',
     kind: 'list',
     default: [],
     usage:
@@ -127,6 +143,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   { name: 'dns-ttl', kind: 'string', default: '2s', usage: 'TTL of the DNS answers for the cluster’s names' },
   {
     name: 'dns-upstream',
+    placeholder: 'ip[:port]',
     kind: 'list',
     default: [],
     usage:
@@ -134,10 +151,26 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'dns-answers',
+    placeholder: 'int',
     kind: 'string',
     default: '0',
     usage:
       'addresses per DNS answer: 0 for all (shuffled), 1 for one (for clients that sort answers by subnet)',
+  },
+  {
+    name: 'ingress-listen',
+    kind: 'string',
+    default: '',
+    usage:
+      "address Shoal serves the services' published ingress ports on (default: the host of the first tcp -H, 0.0.0.0 with only unix sockets); off to serve none",
+  },
+  {
+    name: 'metrics-listen',
+    placeholder: '[host]:port',
+    kind: 'string',
+    default: '',
+    usage:
+      'also serve /metrics (Prometheus) on this address, plain HTTP without client certificates (host: 127.0.0.1 when omitted); /metrics is always on the API listeners too',
   },
   {
     name: 'api-enable-cors',
@@ -160,10 +193,18 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'log-level',
+    placeholder: 'level',
     aliases: ['l'],
     kind: 'string',
     default: 'info',
     usage: `log level (options: ${LOG_LEVELS.join(', ')})`,
+  },
+  {
+    name: 'log-format',
+    placeholder: 'text|json',
+    kind: 'string',
+    default: 'text',
+    usage: "log lines as text (logrus's format, as classic Swarm) or as one JSON object each",
   },
   { name: 'debug', kind: 'bool', default: false, env: 'DEBUG', usage: 'debug mode' },
   { name: 'experimental', kind: 'bool', default: false, usage: 'enable experimental features' },
@@ -176,10 +217,17 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
   ...TLS_FLAGS,
   {
     name: 'store',
+    placeholder: 'url',
     kind: 'string',
     usage:
       'where the cluster state is kept: file:///path (default /var/lib/shoal/state.json as root, else ' +
       '$XDG_STATE_HOME/shoal/state.json; with --replication, Consul at the discovery prefix) or consul://h:p/prefix',
+  },
+  {
+    name: 'secrets-key-file',
+    kind: 'string',
+    usage:
+      'the 32-byte key (raw, hex or base64) that seals secrets in the store (default: secrets.key beside a file store, made on first use; required with a Consul store)',
   },
 ];
 
@@ -205,15 +253,22 @@ export interface ManageConfig {
   networkPaths: NetworkPathMode;
   /** The embedded DNS; undefined when --dns-listen is not given. */
   dns?: DnsConfig;
+  /** Where published ingress ports are served; undefined with --ingress-listen off. */
+  ingress?: { host: string };
+  /** --metrics-listen: /metrics on a plain HTTP listener of its own; undefined when not given. */
+  metricsListen?: { host: string; port: number };
   cors: boolean;
   refreshOnNodeFilter: boolean;
   containerNameRefreshFilter: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   experimental: boolean;
   /** --tls, --tlsverify and the --engine-tls* overrides, certificates loaded. */
   tls: ManageTls;
   /** --store: where the cluster state is kept (undefined: the default, see storeSpecFor). */
   store?: string;
+  /** --secrets-key-file: the key that seals secrets (undefined: Shoal keeps one beside a file store). */
+  secretsKeyFile?: string;
 }
 
 /** Parses `shoal manage` arguments (after the command name) into a validated config; throws UsageError. */
@@ -270,12 +325,16 @@ function validate(v: ReturnType<typeof withFallbacks>, discovery: string, levelG
     networkPool: networkPoolOf(str(v, 'network-pool')),
     networkPaths: networkPathsOf(str(v, 'network-paths')),
     dns: dnsOf(v),
+    ingress: ingressOf(str(v, 'ingress-listen'), hosts),
+    metricsListen: metricsListenOf(str(v, 'metrics-listen')),
     cors: bool(v, 'api-enable-cors'),
     refreshOnNodeFilter: bool(v, 'refresh-on-node-filter'),
     containerNameRefreshFilter: str(v, 'container-name-refresh-filter'),
     logLevel: bool(v, 'debug') && !levelGiven ? 'debug' : level,
+    logFormat: logFormatOf(str(v, 'log-format')),
     experimental: bool(v, 'experimental'),
     store: str(v, 'store') || undefined,
+    secretsKeyFile: str(v, 'secrets-key-file') || undefined,
   };
 }
 
@@ -319,6 +378,27 @@ function createRetryOf(opts: Record<string, string>): number {
   return n;
 }
 
+function logFormatOf(text: string): LogFormat {
+  if (text === 'text' || text === 'json') return text;
+  throw new UsageError(`invalid --log-format ${JSON.stringify(text)}: expected text or json`);
+}
+
+/** `127.0.0.1:9323`, `:9323` (loopback), `[::1]:9323`. */
+function metricsListenOf(text: string): ManageConfig['metricsListen'] {
+  if (text === '') return undefined;
+  const bad = () => new UsageError(`invalid --metrics-listen ${JSON.stringify(text)}: expected [host]:port`);
+  let host: string;
+  let port: string;
+  try {
+    ({ host, port } = splitHostPort(text));
+  } catch {
+    throw bad();
+  }
+  const p = Number(port);
+  if (port === '' || !Number.isInteger(p) || p < 0 || p > 65535) throw bad();
+  return { host: host || '127.0.0.1', port: p };
+}
+
 export type NetworkPathMode = 'auto' | 'vxlan' | 'direct' | 'off';
 
 export interface DnsConfig {
@@ -359,6 +439,23 @@ function dnsOf(v: ReturnType<typeof withFallbacks>): DnsConfig | undefined {
     answers,
     ...(upstreams.length ? { upstreams } : {}),
   };
+}
+
+/**
+ * --ingress-listen: an address (IPv4, IPv6 or a name), `off`, or by default the host the API listens on
+ * first, so a manager kept to loopback keeps its published ports there too.
+ */
+function ingressOf(text: string, hosts: readonly ListenAddr[]): { host: string } | undefined {
+  if (text === 'off') return undefined;
+  let host = text.trim();
+  if (host === '') {
+    const tcp = hosts.find((h) => h.proto === 'tcp');
+    host = tcp ? tcp.address.slice(0, tcp.address.lastIndexOf(':')) : '0.0.0.0';
+  }
+  host = host.replace(/^\[(.*)\]$/, '$1');
+  if (host === '' || /[\s/]/.test(host))
+    throw new UsageError(`invalid --ingress-listen ${JSON.stringify(text)}: expected an address or off`);
+  return { host };
 }
 
 function networkPathsOf(text: string): NetworkPathMode {

@@ -62,6 +62,12 @@ type Ctx = EventEmitter & { includeResponse: true };
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/**
+ * Calls that failed since the process started, every connection together (the metrics read these): no agent
+ * could be reached, or Consul answered with an error status (not 404 or 409, which callers expect).
+ */
+export const consulFailures = { unreachable: 0, errorStatus: 0 };
+
 /** A Go duration for Consul ("10s", "1.5s"), at least a millisecond. */
 function seconds(ms: number): string {
   return formatDuration(Math.max(1, Math.ceil(ms)));
@@ -118,6 +124,8 @@ export class ConsulConnection {
           ? (err as { statusCode?: number }).statusCode
           : undefined;
         if (status !== undefined || signal?.aborted) {
+          if (status !== undefined && status !== 404 && status !== 409 && !signal?.aborted)
+            consulFailures.errorStatus++;
           const body = (err as { response?: { body?: unknown } }).response?.body;
           const text = typeof body === 'string' && body.trim() ? body.trim() : (err as Error).message;
           throw new ConsulError(`consul ${this.host}: ${text}`, status, body);
@@ -128,6 +136,7 @@ export class ConsulConnection {
         signal?.removeEventListener('abort', abort);
       }
     }
+    consulFailures.unreachable++;
     throw new ConsulError(
       `consul ${this.target.hosts.join(',')} unreachable: ${(lastErr as Error).message}`,
       undefined,

@@ -111,6 +111,7 @@ export function named(engine: Engine, c: CachedContainer): NamedContainer {
     ...(project && composeService ? { compose: { project, service: composeService } } : {}),
     ...(swarmService ? { swarmService } : {}),
     endpoints,
+    ports: Object.keys(c.detail.Config.ExposedPorts ?? {}),
   };
 }
 

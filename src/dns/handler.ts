@@ -2,6 +2,7 @@
 // question, A or AAAA) never leaves wire.ts's hand-written format; the rest goes through dns-packet.
 import dnsPacket from 'dns-packet';
 import { resolveName } from './answer.js';
+import { srvAnswer } from './srv.js';
 import type { Address, NameIndex } from './records.js';
 import {
   addressBytes,
@@ -11,6 +12,7 @@ import {
   RCODE_NXDOMAIN,
   TYPE_A,
   TYPE_AAAA,
+  TYPE_SRV,
   udpLimit,
   type Query,
 } from './wire.js';
@@ -36,6 +38,7 @@ export function handleQuery(
 ): Outcome {
   const q = parseQuery(buf) ?? slowQuery(buf);
   if (!q) return { drop: true };
+  if (q.type === TYPE_SRV) return srvAnswer(index, q, askerIp, s) ?? { forward: true };
   const res = resolveName(index, q.name, askerIp);
   if (res.kind === 'forward') return { forward: true };
   if (res.kind === 'nxdomain') return { reply: encodeEmpty(q, RCODE_NXDOMAIN) };

@@ -13,6 +13,8 @@ export interface NamedContainer {
   /** A swarm service's task: `<service>` and `tasks.<service>` on its networks. */
   swarmService?: string;
   endpoints: readonly NamedEndpoint[];
+  /** Its exposed ports ("80/tcp"): SRV records point at them. */
+  ports?: readonly string[];
 }
 
 export interface NamedEndpoint {
@@ -84,6 +86,11 @@ export class NameIndex {
       }
       if (c.compose) drop(this.qualified, `${c.compose.service}.${c.compose.project}`, id);
     }
+  }
+
+  /** A container by ID (SRV records name it and its ports). */
+  container(id: string): NamedContainer | undefined {
+    return this.containers.get(id);
   }
 
   /** The container at this address, if one of the cluster's has it. */

@@ -12,6 +12,7 @@ import {
   goString,
   goStruct,
 } from './go-types.js';
+import { CONFIG_REFERENCE, SECRET_REFERENCE } from './secret-bodies.js';
 
 const strings = goSlice(goString);
 const uint64 = goInt('uint64', 64, true);
@@ -39,6 +40,8 @@ const CONTAINER_SPEC = goStruct(
     StopGracePeriod: duration,
     Healthcheck: goAny,
     Hosts: strings,
+    Secrets: goSlice(SECRET_REFERENCE, '[]*swarm.SecretReference'),
+    Configs: goSlice(CONFIG_REFERENCE, '[]*swarm.ConfigReference'),
   },
   false,
 );

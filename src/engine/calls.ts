@@ -53,7 +53,7 @@ export class EngineCalls {
 
   /** A raw call (streams, client headers and versions), reported the same way; error statuses throw. */
   protected async raw(
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'HEAD' | 'POST' | 'PUT',
     path: string,
     opts: Omit<RequestOptions, 'method' | 'path'>,
   ): Promise<{ status: number; body: Dispatcher.ResponseData['body'] }> {

@@ -3,6 +3,7 @@
 // cache before the call returns (read-your-writes), and errors arrive parsed into kinds (errors.ts).
 import type { Readable } from 'node:stream';
 import { enc } from './calls.js';
+import { EngineHttpError } from './errors.js';
 import { ImageOperations } from './image-operations.js';
 import type { ContainerSummary } from './types.js';
 
@@ -128,10 +129,26 @@ export class EngineOperations extends ImageOperations {
     return (await this.raw('GET', `/containers/${enc(id)}/archive`, { query: { path } })).body;
   }
 
-  /** Extracts a tar stream into a directory of a container. */
-  async putArchive(id: string, path: string, tar: Readable | Buffer): Promise<void> {
+  /** Whether a path exists in a container (the engine's stat of it: `HEAD …/archive`). */
+  async pathExists(id: string, path: string): Promise<boolean> {
+    try {
+      (await this.raw('HEAD', `/containers/${enc(id)}/archive`, { query: { path } })).body.resume();
+      return true;
+    } catch (err) {
+      if (err instanceof EngineHttpError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
+  /** Extracts a tar stream into a directory of a container (noOverwriteDirNonDir: no directory becomes a file). */
+  async putArchive(
+    id: string,
+    path: string,
+    tar: Readable | Buffer,
+    opts: { noOverwriteDirNonDir?: boolean } = {},
+  ): Promise<void> {
     const res = await this.raw('PUT', `/containers/${enc(id)}/archive`, {
-      query: { path },
+      query: { path, noOverwriteDirNonDir: opts.noOverwriteDirNonDir ? 'true' : undefined },
       headers: { 'content-type': 'application/x-tar' },
       body: tar,
     });

@@ -32,8 +32,11 @@ export async function runDemo(args: string[]): Promise<void> {
   }
   say('');
   say('Shoal is up in front of 3 engines (node-0, node-1, node-2). In another shell:');
-  say(`  export DOCKER_HOST=${manager.urls()[0] ?? `tcp://127.0.0.1:${port}`}`);
+  const url = manager.urls()[0] ?? `tcp://127.0.0.1:${port}`;
+  say(`  export DOCKER_HOST=${url}`);
   say('  docker info; docker run -d busybox:local httpd -f -p 80; docker ps');
+  const web = url.replace('tcp://', 'http://');
+  say(`The cluster view is at ${web}/shoal/ and the metrics at ${web}/metrics.`);
   say('Press Ctrl-C to stop Shoal and tear the lab down.');
   let stopping = false;
   const stop = (sig: string) => {

@@ -79,8 +79,12 @@ export async function labUp(opts: LabOptions = {}): Promise<LabLayout> {
     await makeLabCerts(lab);
     await createNetwork(lab);
     const launchers = await Promise.all(lab.nodes.map((n) => startDockerd(n, opts)));
+    const began = Date.now();
     await Promise.all(
-      lab.nodes.map((n, i) => waitForEngine(n.socket, 60_000, () => isAlive(launchers[i] ?? 0))),
+      lab.nodes.map(async (n, i) => {
+        await waitForEngine(n.socket, 60_000, () => isAlive(launchers[i] ?? 0));
+        say(`  ${n.name} up at ${n.addr} (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+      }),
     );
     if (lab.routes) await routeBetweenNodes(lab);
     const tar = await image;

@@ -2,6 +2,7 @@
 // block replaces Swarm's scheduler lock: a placement that starts after this one sees its claim.
 import type { Engine } from '../engine/engine.js';
 import { ApiError } from '../errors.js';
+import { DecisionLog } from './decisions.js';
 import type { Pool } from '../pool/pool.js';
 import { pendingContainer } from '../scheduler/request.js';
 import { passing, schedule, type Scheduler } from '../scheduler/schedule.js';
@@ -23,6 +24,9 @@ export interface Placement {
 }
 
 export class Placer {
+  /** The recent decisions and their totals (the cluster view and the metrics read them). */
+  readonly decisions = new DecisionLog();
+
   constructor(
     readonly pool: Pool,
     readonly settings: PlacementSettings,
@@ -34,7 +38,9 @@ export class Placer {
    */
   place(req: PlacementRequest): Placement {
     const { scheduler, rng, overcommit } = this.settings;
-    const decision = schedule(scheduler, this.pool.snapshot(), req, { rng, overcommit });
+    const nodes = this.pool.snapshot();
+    const decision = schedule(scheduler, nodes, req, { rng, overcommit });
+    this.decisions.record(scheduler, nodes, req, decision);
     if (!decision.ok) throw ApiError.unavailable(decision.message);
     const engine = this.pool.engine(decision.node.addr);
     if (!engine) throw ApiError.unavailable(`engine ${decision.node.addr} left the cluster`);

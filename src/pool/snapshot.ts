@@ -28,7 +28,12 @@ export function containerSnapshot(c: CachedContainer, engineCpus: number): Conta
     labels: d.Config.Labels ?? {},
     state: c.state,
     networkMode,
-    hostPorts: hostPortsOf(d.HostConfig.PortBindings, d.NetworkSettings.Ports),
+    // A service task's container that has ended is never started again (a restart is a new task and a new
+    // container): its host ports are free for its successor, as in swarm mode.
+    hostPorts:
+      !HOLDING.has(c.state) && d.Config.Labels?.['com.docker.swarm.task.id']
+        ? []
+        : hostPortsOf(d.HostConfig.PortBindings, d.NetworkSettings.Ports),
     exposedPorts: networkMode === 'host' ? Object.keys(d.Config.ExposedPorts ?? {}) : [],
     memory: memoryOf(d.HostConfig),
     cpus: heldCpus(d.HostConfig, engineCpus),

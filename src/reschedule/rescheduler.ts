@@ -50,6 +50,8 @@ export function wasRunning(c: CachedContainer, failedAt: number): boolean {
 
 export class Rescheduler {
   private readonly busy = new Set<string>();
+  /** Containers moved off failed engines, moves that failed, and stale copies removed (the metrics read these). */
+  readonly counts = { moved: 0, failed: 0, staleRemoved: 0 };
 
   constructor(
     private readonly placer: Placer,
@@ -135,6 +137,7 @@ export class Rescheduler {
       });
       // Whatever the old engine does while it dies (answer again, resync), its copy never takes the name.
       this.placer.pool.containers.supersede(old.id);
+      this.counts.moved++;
       log.info(
         `Rescheduled container ${old.id} from ${from.name} to ${created.engine.name} as ${created.id}`,
       );
@@ -148,6 +151,7 @@ export class Rescheduler {
         );
       if (running) await startMoved(old.id, created.engine, created.id);
     } catch (err) {
+      this.counts.failed++;
       log.error(`Failed to reschedule container ${old.id} from ${from.name}: ${(err as Error).message}`);
       // Put it back, so it shows (Host Down) and is retried on the next failure.
       from.containers.apply(old, from.containers.nextSeq());
@@ -185,6 +189,7 @@ export class Rescheduler {
         });
         engine.containers.remove(c.id, engine.containers.nextSeq());
         this.placer.pool.containers.removedFromEngine(c.id);
+        this.counts.staleRemoved++;
         log.info(`Removed duplicate container ${c.id} (${c.name}) from ${engine.name}: it was rescheduled`);
         if (rec) await staleRemoved(this.store, swarmId, c.id);
       } catch (err) {

@@ -108,8 +108,18 @@ function byCost(sched: Scheduler): readonly Filter[] {
   return sorted;
 }
 
-function hasSoft(req: PlacementRequest): boolean {
+export function hasSoft(req: PlacementRequest): boolean {
   return [...req.constraints, ...req.affinities, ...req.whitelists].some((e) => e.soft);
+}
+
+/** The request without its soft expressions: what the second pass places. */
+export function withoutSoft(req: PlacementRequest): PlacementRequest {
+  return {
+    ...req,
+    constraints: req.constraints.filter((e) => !e.soft),
+    affinities: req.affinities.filter((e) => !e.soft),
+    whitelists: req.whitelists.filter((e) => !e.soft),
+  };
 }
 
 /**
@@ -124,13 +134,7 @@ export function schedule(
 ): Decision {
   const first = pipeline(sched, nodes, req, ctx);
   if (first.ok || !hasSoft(req)) return first;
-  const hard: PlacementRequest = {
-    ...req,
-    constraints: req.constraints.filter((e) => !e.soft),
-    affinities: req.affinities.filter((e) => !e.soft),
-    whitelists: req.whitelists.filter((e) => !e.soft),
-  };
-  return pipeline(sched, nodes, hard, ctx);
+  return pipeline(sched, nodes, withoutSoft(req), ctx);
 }
 
 function pipeline(

@@ -1,5 +1,8 @@
 // A task's container, as swarm mode's executor makes it: the create body from the task's template
-// (ContainerSpec, resources, log driver, networks). Its name and labels come from view.ts.
+// (ContainerSpec, resources, log driver, networks, published ports). Its name and labels come from view.ts.
+import { containerPorts } from './endpoint.js';
+import type { PortConfig } from './types.js';
+
 type Json = Record<string, unknown>;
 
 const obj = (v: unknown): Json =>
@@ -49,9 +52,15 @@ function hostConfig(cs: Json, template: Json): Json {
 
 /**
  * The create body for a task's container (the engine checks the rest, as it would for swarm mode); `labels`
- * are view.ts's taskContainerLabels (the spec's own, swarm's and Shoal's cluster label).
+ * are view.ts's taskContainerLabels (the spec's own, swarm's and Shoal's cluster label); `ports` the service's
+ * Endpoint.Ports (endpoint.ts containerPorts: host-mode ports bound as asked, ingress ones on a port the
+ * engine picks).
  */
-export function taskContainerBody(template: Json, labels: Record<string, string>): Json {
+export function taskContainerBody(
+  template: Json,
+  labels: Record<string, string>,
+  ports: readonly PortConfig[] = [],
+): Json {
   const cs = obj(template['ContainerSpec']);
   const grace = num(cs['StopGracePeriod']);
   const body: Json = {
@@ -70,6 +79,11 @@ export function taskContainerBody(template: Json, labels: Record<string, string>
     Labels: labels,
     HostConfig: hostConfig(cs, template),
   };
+  if (ports.length > 0) {
+    const { ExposedPorts, PortBindings } = containerPorts(ports);
+    body['ExposedPorts'] = ExposedPorts;
+    (body['HostConfig'] as Json)['PortBindings'] = PortBindings;
+  }
   const networks = list(template['Networks']);
   if (networks && networks.length > 0) {
     body['NetworkingConfig'] = {

@@ -2,7 +2,8 @@
 // rolling updater replaces, and what `_up-to-date` hides. A new SpecVersion alone does not make a task
 // dirty: only a different task template or endpoint does, and a Placement change not while its node fits.
 import { sameJson } from './same-json.js';
-import { endpointSpec, taskTemplate } from './spec.js';
+import { portsChanged } from './endpoint.js';
+import { taskTemplate } from './spec.js';
 import type { Service, Task } from './types.js';
 
 /**
@@ -12,7 +13,9 @@ import type { Service, Task } from './types.js';
 export function isDirty(service: Service, task: Task, eligible?: ReadonlySet<string>): boolean {
   if (task.SpecVersion === service.SpecVersion) return false;
   // A task made before tasks kept their endpoint has nothing to compare (SwarmKit: a nil Endpoint).
-  if (task.EndpointSpec && !sameJson(task.EndpointSpec, endpointSpec(service.Spec))) return true;
+  // Only what the task's container binds (endpoint.ts): a published port moved on the same target port is
+  // the ingress's business, not the container's.
+  if (task.EndpointSpec && portsChanged({ EndpointSpec: task.EndpointSpec }, service.Spec)) return true;
   const template = taskTemplate(service.Spec);
   if (sameJson(template, task.Spec)) return false;
   const fits = task.NodeID !== '' && (!eligible || eligible.has(task.NodeID));

@@ -18,6 +18,16 @@ export interface UpdateStatus {
   Message?: string;
 }
 
+/** One published port as the API shows it (swarm's PortConfig): a spec's, or an allocated one. */
+export interface PortConfig {
+  Name?: string;
+  Protocol: 'tcp' | 'udp' | 'sctp';
+  TargetPort: number;
+  /** 0 in a spec: Shoal picks one (ingress, 30000–32767) or the engine does (host). */
+  PublishedPort: number;
+  PublishMode: 'ingress' | 'host';
+}
+
 export interface Service {
   ID: string;
   /** Shoal's store index at the last change; `POST /services/{id}/update?version=` must match it. */
@@ -28,6 +38,8 @@ export interface Service {
   PreviousSpec?: ServiceSpec;
   /** Absent after create and after a scale-only update (client-traffic.md §2.B). */
   UpdateStatus?: UpdateStatus;
+  /** The ports as allocated (an ingress port asked as 0 has the one Shoal picked): `Endpoint.Ports`. */
+  Endpoint?: { Ports: PortConfig[] };
   /**
    * Internal, never rendered: the generation of the task template tasks are made from. It changes when
    * the TaskTemplate or the EndpointSpec changes (not on a scale); a task of another generation is out of

@@ -1,6 +1,7 @@
 // Checks of a service spec before it is stored, with the texts a swarm-mode engine answers (SwarmKit's
 // controlapi validation, wrapped as gRPC errors by the engine): `rpc error: code = InvalidArgument desc = …`.
 import { ApiError } from '../errors.js';
+import { endpointProblem } from './endpoint.js';
 import { parseNodeConstraints } from '../scheduler/node-constraint.js';
 import { isObj, objectAt, serviceMode, serviceName } from './spec.js';
 import type { ServiceSpec } from './types.js';
@@ -39,6 +40,8 @@ export function validateServiceSpec(spec: ServiceSpec): void {
     }
   }
   for (const key of ['UpdateConfig', 'RollbackConfig']) checkUpdate(objectAt(spec, key));
+  const ports = endpointProblem(spec);
+  if (ports) throw invalidArgument(ports);
   const mode = serviceMode(spec);
   if (mode.kind === 'unsupported') {
     throw ApiError.notImplemented(`${mode.name} services are not supported by Shoal yet`);

@@ -2,9 +2,10 @@
 // name and labels. The task filters and insertDefaults live next door and are re-exported here.
 import { TASK_LABELS } from './facts.js';
 import { insertDefaults } from './defaults.js';
-import { containerLabels, endpointSpec, serviceMode, serviceName } from './spec.js';
+import { endpointView } from './endpoint.js';
+import { containerLabels, serviceMode, serviceName } from './spec.js';
 import { taskName } from './task-name.js';
-import type { NodeInfo, Service, Task } from './types.js';
+import type { NodeInfo, PortConfig, Service, Task } from './types.js';
 
 export { insertDefaults } from './defaults.js';
 export { taskFilter, type TaskFilterContext } from './task-filter.js';
@@ -76,14 +77,17 @@ export function serviceObject(
   if (service.PreviousSpec)
     out['PreviousSpec'] = opts.insertDefaults ? insertDefaults(service.PreviousSpec) : service.PreviousSpec;
   // No virtual IPs on plain engines: a service name resolves to its tasks (DNS round robin).
-  out['Endpoint'] = { Spec: endpointSpec(service.Spec) };
+  out['Endpoint'] = endpointView(service);
   if (service.UpdateStatus) out['UpdateStatus'] = { ...service.UpdateStatus };
   if (opts.status) out['ServiceStatus'] = opts.status;
   return out;
 }
 
-/** What `GET /tasks` answers for a task: its record without Shoal's own fields; Slot and NodeID when set. */
-export function taskObject(task: Task): Record<string, unknown> {
+/**
+ * What `GET /tasks` answers for a task: its record without Shoal's own fields; Slot and NodeID when set;
+ * PortStatus from its container (endpoint.ts portStatus).
+ */
+export function taskObject(task: Task, portStatus: { Ports?: PortConfig[] } = {}): Record<string, unknown> {
   return {
     ID: task.ID,
     Version: { ...task.Version },
@@ -94,7 +98,7 @@ export function taskObject(task: Task): Record<string, unknown> {
     ServiceID: task.ServiceID,
     ...(task.Slot !== 0 ? { Slot: task.Slot } : {}),
     ...(task.NodeID !== '' ? { NodeID: task.NodeID } : {}),
-    Status: { ...task.Status, PortStatus: {} },
+    Status: { ...task.Status, PortStatus: portStatus },
     DesiredState: task.DesiredState,
   };
 }

@@ -38,6 +38,13 @@ export async function openStore(spec: string, opts: StoreOptions = {}): Promise<
   return FileStore.open(resolve(spec));
 }
 
+/** The file a store spec names (undefined for Consul), once openStore has accepted the spec. */
+export function fileStorePath(spec: string): string | undefined {
+  if (spec.startsWith('consul://')) return undefined;
+  if (spec.startsWith('file://')) return decodeURIComponent(spec.slice('file://'.length));
+  return resolve(spec);
+}
+
 /** Where the file store lives unless --store says otherwise: the system's state directory for root. */
 export function defaultStorePath(
   env: NodeJS.ProcessEnv = process.env,

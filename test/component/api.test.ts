@@ -88,9 +88,9 @@ describe('errors', () => {
   });
 
   it('names an endpoint that is not built yet in a 501', async () => {
-    const r = await call<{ message: string }>(c.base, 'GET', '/v1.41/secrets');
+    const r = await call<{ message: string }>(c.base, 'GET', '/v1.41/plugins');
     expect(r.status).toBe(501);
-    expect(r.body.message).toBe('GET /secrets is not supported by Shoal yet');
+    expect(r.body.message).toBe('GET /plugins is not supported by Shoal yet');
   });
 
   it('rejects malformed JSON, wrong types, huge bodies and bad filters with 4xx and keeps serving', async () => {

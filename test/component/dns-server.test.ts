@@ -33,6 +33,7 @@ beforeAll(async () => {
   for (let i = 0; i < 40; i++)
     container(`a${i}`, `a_web_${i}`, 'net-a', `198.18.64.${10 + i}`, {
       compose: { project: 'a', service: 'web' },
+      ports: ['80/tcp'],
     });
   container('b0', 'b_web_1', 'net-b', '198.18.65.10', { compose: { project: 'b', service: 'web' } });
   container('c0', 'a_client_1', 'net-a', '127.0.0.2', { compose: { project: 'a', service: 'client' } });
@@ -94,9 +95,9 @@ function udp(q: Q, from = '127.0.0.1'): Promise<Decoded & { raw: Buffer }> {
   });
 }
 
-function tcp(q: Q): Promise<Decoded> {
+function tcp(q: Q, from?: string): Promise<Decoded> {
   return new Promise((resolve) => {
-    const sock = connect({ host: '127.0.0.1', port });
+    const sock = connect({ host: '127.0.0.1', port, ...(from ? { localAddress: from } : {}) });
     let buf = Buffer.alloc(0);
     sock.on('connect', () => {
       const body = query(q);
@@ -168,5 +169,18 @@ describe('the DNS server', () => {
     expect(stubAsked).toContain('example.test');
     const t = await tcp({ name: 'other.test' });
     expect(t.rcode).toBe('SERVFAIL'); // the stub speaks UDP only: no answer over TCP, so SERVFAIL
+  });
+});
+
+describe('SRV records', () => {
+  it('list the serving replicas that expose the port, named, with their addresses', async () => {
+    const r = await tcp({ name: '_80._tcp.web', type: 'SRV' }, '127.0.0.2');
+    expect(r.answers).toHaveLength(40);
+    const first = r.answers?.[0] as { data: { port: number; target: string } };
+    expect(first.data.port).toBe(80);
+    expect(first.data.target).toMatch(/^a_web_\d+$/);
+    expect(r.additionals?.filter((a) => a.type === 'A')).toHaveLength(40);
+    const none = await tcp({ name: '_443._tcp.web', type: 'SRV' }, '127.0.0.2');
+    expect([none.rcode, none.answers?.length]).toEqual(['NOERROR', 0]);
   });
 });

@@ -13,7 +13,7 @@ afterEach(async () => {
 function docker(host: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
-      '/usr/local/bin/docker',
+      process.env['SHOAL_DOCKER_CLI'] ?? '/usr/local/bin/docker',
       args,
       { env: { ...process.env, DOCKER_HOST: host }, timeout: 30_000 },
       (err, stdout, stderr) => {

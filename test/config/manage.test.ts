@@ -114,9 +114,38 @@ describe('shoal manage flags', () => {
     expect(() => parse('--config', file)).toThrow('invalid value for heartbeat');
   });
 
+  it('--metrics-listen takes [host]:port, loopback when the host is left out', () => {
+    expect(parse('n:1').metricsListen).toBeUndefined();
+    expect(parse('--metrics-listen', ':9323', 'n:1').metricsListen).toEqual({
+      host: '127.0.0.1',
+      port: 9323,
+    });
+    expect(parse('--metrics-listen', '198.18.0.1:0', 'n:1').metricsListen).toEqual({
+      host: '198.18.0.1',
+      port: 0,
+    });
+    expect(parse('--metrics-listen', '[::1]:9323', 'n:1').metricsListen).toEqual({ host: '::1', port: 9323 });
+    for (const bad of ['9323', 'h:', 'h:99999', 'h:x'])
+      expect(() => parse('--metrics-listen', bad, 'n:1')).toThrow(`invalid --metrics-listen "${bad}"`);
+  });
+
   it('parses listen addresses', () => {
     expect(parseListenAddr('127.0.0.1:1')).toEqual({ proto: 'tcp', address: '127.0.0.1:1' });
     expect(parseListenAddr(':2375')).toEqual({ proto: 'tcp', address: '0.0.0.0:2375' });
     expect(() => parseListenAddr('tcp://nohost')).toThrow('invalid listen address');
+  });
+
+  it('serves ingress ports where the API listens first, unless told (off: none)', () => {
+    expect(parse('nodes://a:1').ingress).toEqual({ host: '127.0.0.1' });
+    expect(
+      parse('-H', 'unix:///s', '-H', 'tcp://0.0.0.0:2375', '--insecure-listen', 'nodes://a:1').ingress,
+    ).toEqual({
+      host: '0.0.0.0',
+    });
+    expect(parse('-H', 'unix:///s', 'nodes://a:1').ingress).toEqual({ host: '0.0.0.0' });
+    expect(parse('-H', 'tcp://[::1]:2375', 'nodes://a:1').ingress).toEqual({ host: '::1' });
+    expect(parse('--ingress-listen', '198.18.0.1', 'nodes://a:1').ingress).toEqual({ host: '198.18.0.1' });
+    expect(parse('--ingress-listen', 'off', 'nodes://a:1').ingress).toBeUndefined();
+    expect(() => parse('--ingress-listen', 'a b', 'nodes://a:1')).toThrow('invalid --ingress-listen');
   });
 });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { posix } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { CONTAINER_CREATE, hasConfig, NETWORK_CREATE } from '../../src/docker/api-bodies.js';
 import type { StructType } from '../../src/docker/go-types.js';
@@ -14,10 +15,12 @@ import {
   EXEC_CONFIG,
   FakeRefusal,
   goBody,
+  rawBody,
   strslice,
 } from './fake-bodies.js';
 import { FakeLog, frame } from './fake-logs.js';
 import { FakeVolumes } from './fake-volumes.js';
+import { readTar, type ReadEntry } from './tar-read.js';
 
 const EOF_BODY = 'got EOF while reading request body';
 
@@ -41,7 +44,22 @@ export interface FakeContainer {
     FinishedAt: string;
   };
   execs: string[];
+  /** The container's file tree, as far as `…/archive` calls see it: a few directories of the image, then what was put. */
+  files: Map<string, FakeFile>;
+  /** Host ports the engine picked at start for bindings without one (`"80/tcp"` → port), while running. */
+  assigned?: Record<string, number>;
 }
+
+export interface FakeFile {
+  type: 'dir' | 'file' | 'other';
+  mode: number;
+  uid: number;
+  gid: number;
+  data: Buffer;
+}
+
+/** The directories a fake container's image has. */
+const IMAGE_DIRS = ['/', '/bin', '/etc', '/tmp', '/var'];
 
 export interface FakeEngineOptions {
   name: string;
@@ -106,7 +124,14 @@ export class FakeEngine {
   failNetworkCreate = false;
   readonly networks = new Map<string, Record<string, unknown>>();
   readonly volumes = new FakeVolumes();
+  /** The host port a binding without one gets at start (the engine's ephemeral range by default). */
+  ephemeralPort: (c: FakeContainer, key: string) => number = () => this.nextEphemeral++;
+  private nextEphemeral = 32768;
   private readonly logs = new Map<string, FakeLog>();
+  /** Every container create body, as decoded (to see what a container was made with). */
+  readonly createBodies: string[] = [];
+  /** Every archive extracted into a container (`PUT …/archive`), in order. */
+  readonly archives: { container: string; path: string; query: string; entries: ReadEntry[] }[] = [];
 
   constructor(readonly opts: FakeEngineOptions) {
     this.id = opts.id ?? `${hex(2).toUpperCase()}:${hex(2).toUpperCase()}:FAKE`;
@@ -200,6 +225,12 @@ export class FakeEngine {
         FinishedAt: ZERO,
       },
       execs: [],
+      files: new Map(
+        IMAGE_DIRS.map((d) => [
+          d,
+          { type: 'dir', mode: d === '/tmp' ? 0o1777 : 0o755, uid: 0, gid: 0, data: Buffer.alloc(0) },
+        ]),
+      ),
     };
   }
 
@@ -239,12 +270,26 @@ export class FakeEngine {
     for (const res of this.eventStreams) res.write(line + '\n');
   }
 
-  private summary(c: FakeContainer): Record<string, unknown> {
-    const ports: Record<string, unknown>[] = [];
+  /** PortBindings as bound: a binding without a host port shows the one picked at start, while running. */
+  private bound(c: FakeContainer): Record<string, { HostIp?: string; HostPort?: string }[]> {
     const bindings = (c.HostConfig['PortBindings'] ?? {}) as Record<
       string,
       { HostIp?: string; HostPort?: string }[]
     >;
+    const out: Record<string, { HostIp?: string; HostPort?: string }[]> = {};
+    for (const [key, list] of Object.entries(bindings)) {
+      out[key] = list.flatMap((b) => {
+        if (b.HostPort) return [b];
+        const picked = c.assigned?.[key];
+        return picked ? [{ ...b, HostPort: String(picked) }] : [];
+      });
+    }
+    return out;
+  }
+
+  private summary(c: FakeContainer): Record<string, unknown> {
+    const ports: Record<string, unknown>[] = [];
+    const bindings = this.bound(c);
     for (const [key, list] of Object.entries(bindings)) {
       const [port = '0', type = 'tcp'] = key.split('/');
       for (const b of list)
@@ -268,10 +313,7 @@ export class FakeEngine {
   }
 
   private inspect(c: FakeContainer): Record<string, unknown> {
-    const bindings = (c.HostConfig['PortBindings'] ?? {}) as Record<
-      string,
-      { HostIp?: string; HostPort?: string }[]
-    >;
+    const bindings = this.bound(c);
     const ports: Record<string, unknown> = {};
     for (const [key, list] of Object.entries(bindings))
       ports[key] = list.map((b) => ({ HostIp: '0.0.0.0', HostPort: b.HostPort }));
@@ -298,6 +340,10 @@ export class FakeEngine {
   private setState(c: FakeContainer, running: boolean, exitCode = 0): void {
     const now = new Date().toISOString();
     if (running) {
+      const bindings = (c.HostConfig['PortBindings'] ?? {}) as Record<string, { HostPort?: string }[]>;
+      c.assigned = {};
+      for (const [key, list] of Object.entries(bindings))
+        if (list.some((b) => !b.HostPort)) c.assigned[key] = this.ephemeralPort(c, key);
       c.State = {
         ...c.State,
         Status: 'running',
@@ -307,6 +353,7 @@ export class FakeEngine {
         FinishedAt: ZERO,
       };
     } else {
+      c.assigned = undefined;
       c.State = {
         ...c.State,
         Status: 'exited',
@@ -429,6 +476,11 @@ export class FakeEngine {
       return this.json(res, 500, { message: 'fake engine: create failed' });
     }
     if (path === '/containers/create' && method === 'POST') return this.create(url, req, res);
+    if ((r = m(/^\/containers\/([^/]+)\/archive$/))) {
+      const c = this.find(r[1] ?? '');
+      if (!c) return this.json(res, 404, { message: `No such container: ${r[1]}` });
+      return this.archive(c, method, url, req, res);
+    }
     if ((r = m(/^\/containers\/([^/]+)\/json$/))) {
       const c = this.find(r[1] ?? '');
       return c
@@ -561,6 +613,7 @@ export class FakeEngine {
     }
     if (!this.findImage(typeof body['Image'] === 'string' ? body['Image'] : ''))
       return this.json(res, 404, { message: `No such image: ${String(body['Image'])}` });
+    this.createBodies.push(JSON.stringify(body));
     const c = this.newContainer(name, { ...body, Cmd: cmd });
     this.containers.set(c.Id, c);
     this.emit('container', 'create', c);
@@ -631,6 +684,50 @@ export class FakeEngine {
     }
   }
 
+  /** HEAD (a path's stat) and PUT (a tar extracted into a directory) of `/containers/{id}/archive`. */
+  private async archive(
+    c: FakeContainer,
+    method: string,
+    url: URL,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const path = posix.normalize(url.searchParams.get('path') ?? '/');
+    const at = c.files.get(path);
+    if (method === 'HEAD') {
+      if (!at) return void res.writeHead(404).end();
+      const stat = { name: posix.basename(path), size: at.data.length, mode: at.mode, linkTarget: '' };
+      res.writeHead(200, {
+        'X-Docker-Container-Path-Stat': Buffer.from(JSON.stringify(stat)).toString('base64'),
+      });
+      return void res.end();
+    }
+    if (method !== 'PUT') return this.json(res, 404, { message: 'page not found' });
+    const tar = await rawBody(req);
+    if (!at)
+      return this.json(res, 404, {
+        message: `Could not find the file ${path} in container ${c.Name.slice(1)}`,
+      });
+    if (at.type !== 'dir') return this.json(res, 400, { message: 'extraction point is not a directory' });
+    if (c.HostConfig['ReadonlyRootfs'] === true)
+      return this.json(res, 500, { message: 'container rootfs is marked read-only' });
+    const entries = readTar(tar);
+    for (const e of entries) {
+      const full = posix.join(path, e.name).replace(/(.)\/+$/, '$1');
+      if (
+        url.searchParams.get('noOverwriteDirNonDir') === 'true' &&
+        c.files.get(full)?.type === 'dir' &&
+        e.type !== 'dir'
+      )
+        return this.json(res, 400, {
+          message: `cannot overwrite directory "${full}" with non-directory "${e.name}"`,
+        });
+      c.files.set(full, { type: e.type, mode: e.mode, uid: e.uid, gid: e.gid, data: e.data });
+    }
+    this.archives.push({ container: c.Id, path, query: url.search, entries });
+    res.writeHead(200).end();
+  }
+
   /** attach and exec start: 101, then stdin is echoed back as stdout frames; FIN from the client ends it. */
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const path = (req.url ?? '').replace(/^\/v\d+\.\d+/, '').split('?')[0] ?? '';
@@ -692,6 +789,7 @@ const HOST_CONFIG_KEPT = new Set([
   'AutoRemove',
   'Init',
   'Privileged',
+  'ReadonlyRootfs',
 ]);
 
 function knownHostConfig(hc: unknown): Record<string, unknown> {

@@ -13,9 +13,11 @@ import { stopGracePeriodMs } from '../spec.js';
 import { rankOf } from '../task-state.js';
 import { withPlacement, withStatus } from '../task-record.js';
 import { taskContainerBody } from '../container-body.js';
+import { allocatedPorts } from '../endpoint.js';
 import { withClusterDns } from '../../docker/dns-body.js';
 import { taskContainerLabels, taskName } from '../view.js';
 import type { Task } from '../types.js';
+import type { ServiceHooks } from './hooks.js';
 import { taskPlacement } from './task-placement.js';
 import type { ServiceRecords } from './records.js';
 
@@ -27,6 +29,8 @@ export interface ExecutorDeps {
   resolvers(): readonly string[];
   /** Called when a piece of work ended: the next pass sees what it did. */
   done(): void;
+  /** Work on a task's container before it starts (its secrets' and configs' files). */
+  hooks?: ServiceHooks;
 }
 
 /** The task changed while its placement was under way: nothing is made for it. */
@@ -54,7 +58,7 @@ export class Executor {
           const fresh = () => e?.containers.get(a.containerId)?.state === 'created';
           if (e)
             this.once(`task:${a.taskId}`, async () =>
-              fresh() ? e.ops.startContainer(a.containerId) : undefined,
+              fresh() ? this.start(e, a.containerId, a.taskId) : undefined,
             );
           break;
         }
@@ -104,7 +108,8 @@ export class Executor {
         service: taskPlacement(task, a),
         body: (engine) => {
           const placed = { ...task, NodeID: engine ? nodeIdOf(engine.id) : '' };
-          const body = taskContainerBody(task.Spec, taskContainerLabels(service, placed, clusterId));
+          const labels = taskContainerLabels(service, placed, clusterId);
+          const body = taskContainerBody(task.Spec, labels, allocatedPorts(service));
           return withClusterDns(body, this.deps.resolvers());
         },
         assigned: async (engine) => {
@@ -117,7 +122,7 @@ export class Executor {
           assignedTo = nodeId;
         },
       });
-      if (records.task(task.ID)?.DesiredState === 'running') await made.engine.ops.startContainer(made.id);
+      if (records.task(task.ID)?.DesiredState === 'running') await this.start(made.engine, made.id, task.ID);
     } catch (err) {
       if (err instanceof TaskMoved) return;
       // No node fits: the task waits, pending, saying why (each pass tries again).
@@ -131,6 +136,24 @@ export class Executor {
       }
       throw err;
     }
+  }
+
+  /**
+   * Starts a task's container once the hooks have prepared it; a task they cannot prepare (its secret's
+   * file refused by the engine) is rejected, as the engine's executor rejects it, instead of started.
+   */
+  private async start(engine: Engine, containerId: string, taskId: string): Promise<void> {
+    const task = this.deps.records.task(taskId);
+    if (task && this.deps.hooks) {
+      try {
+        await this.deps.hooks.beforeStart(engine, containerId, task);
+      } catch (err) {
+        if (isEngineError(err, 'unreachable', 'noSuchContainer')) throw err;
+        await this.mark(taskId, 'rejected', 'preparing', (err as Error).message);
+        return;
+      }
+    }
+    await engine.ops.startContainer(containerId);
   }
 
   /** Marks the task, unless it already says the same (a task that stays pending is written once). */

@@ -11,6 +11,7 @@ import { isActive } from '../pass.js';
 import type { DesiredService, NodeInfo, Service, Task } from '../types.js';
 import type { ClusterWatch } from './cluster.js';
 import { Executor } from './executor.js';
+import type { ServiceHooks } from './hooks.js';
 import type { ServiceRecords } from './records.js';
 import { applyStoreActions, isStoreAction } from './store-actions.js';
 import { eligibleNodes } from './eligible.js';
@@ -27,6 +28,8 @@ export interface LoopDeps {
   /** Periodic pass even when nothing is heard (missed events, delays that ran out). */
   resyncMs?: number;
   clock?: () => number;
+  /** Work on a task's container before it starts (its secrets' and configs' files). */
+  hooks?: ServiceHooks;
 }
 
 export class ServiceLoop {

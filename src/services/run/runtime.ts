@@ -9,6 +9,8 @@ import type { Store } from '../../store/store.js';
 import { TASK_LABELS } from '../facts.js';
 import { isActive } from '../pass.js';
 import { ClusterWatch } from './cluster.js';
+import type { ServiceHooks } from './hooks.js';
+import { IngressFeed, type IngressSink } from './ingress-feed.js';
 import { ServiceLoop } from './loop.js';
 import { ServiceRecords } from './records.js';
 import { Services } from './services.js';
@@ -27,6 +29,10 @@ export interface RuntimeDeps {
   resyncMs?: number;
   /** How long a starting manager waits for the engines of its tasks (default 15 s). */
   engineGraceMs?: number;
+  /** What secrets and configs add: a check of each spec, a task's files before it starts. */
+  hooks?: ServiceHooks;
+  /** Shoal's ingress, fed with the services' published ports and their tasks' engine ports. */
+  ingress?: IngressSink;
 }
 
 const ENGINE_GRACE_MS = 15_000;
@@ -46,6 +52,7 @@ export class ServicesRuntime {
   readonly api: Services;
   readonly loop: ServiceLoop;
   private readonly watch: ClusterWatch;
+  private readonly ingress: IngressFeed | undefined;
   private loaded: Promise<void> | undefined;
   /** The records were read while this manager led, and it has led ever since. */
   private fresh = false;
@@ -70,6 +77,7 @@ export class ServicesRuntime {
       records: this.records,
       nodes: () => this.watch.nodes(Date.now()).nodes,
       nodeName: (id) => deps.nodeName(id),
+      hooks: deps.hooks,
     });
     // Task containers changing (died, started, removed) and engines coming and going wake the loop.
     deps.pool.onContainerChange((engine, id, labels) => {
@@ -77,10 +85,12 @@ export class ServicesRuntime {
     });
     deps.pool.onTransition(() => this.loop.kick());
     deps.pool.nodeSpecs.onChange(() => this.loop.kick());
+    if (deps.ingress) this.ingress = new IngressFeed({ ...deps, records: this.records, sink: deps.ingress });
   }
 
   /** Loads the records (tried again until the store answers), then runs the loop. */
   start(): Promise<void> {
+    this.ingress?.start();
     this.loaded ??= this.load()
       .then(() => this.engineOfEveryTask())
       .then(() => {
@@ -117,6 +127,7 @@ export class ServicesRuntime {
   stop(): void {
     this.stopped = true;
     this.loop.stop();
+    this.ingress?.stop();
   }
 
   /** The task containers of a service (or of one task) on the engines that answer, and new ones as they come. */

@@ -6,14 +6,16 @@ import { ApiError } from '../../errors.js';
 import { findNetwork } from '../../networks/cluster-networks.js';
 import type { Pool } from '../../pool/pool.js';
 import { OutOfSequenceError } from '../../store/errors.js';
+import { allocatedPorts, allocatePorts, portStatus } from '../endpoint.js';
 import { randomServiceName } from '../names.js';
 import { newService, rolledBackService, updatedService } from '../service-record.js';
 import { serviceFilter } from '../service-filter.js';
 import { isObj, placement, serviceMode, serviceName, taskTemplate } from '../spec.js';
-import type { NodeInfo, Service, ServiceSpec, Task } from '../types.js';
+import type { NodeInfo, PortConfig, Service, ServiceSpec, Task } from '../types.js';
 import { invalidArgument, validateServiceSpec } from '../validate.js';
 import { serviceObject, serviceStatus, taskFilter, taskObject } from '../view.js';
 import { eligibleNodes } from './eligible.js';
+import type { ServiceHooks } from './hooks.js';
 import type { ServiceRecords } from './records.js';
 
 export interface ServicesDeps {
@@ -24,6 +26,8 @@ export interface ServicesDeps {
   /** A node's hostname, for the task filter `node=<hostname>`. */
   nodeName(nodeId: string): string | undefined;
   rng?: () => number;
+  /** Checks other objects add to every spec stored (secrets and configs exist). */
+  hooks?: ServiceHooks;
 }
 
 const unimplemented = (desc: string) =>
@@ -54,6 +58,7 @@ export class Services {
     const stored = this.resolveNetworks(named);
     const id = randomSwarmId();
     await records.commit((d) => {
+      this.deps.hooks?.checkSpec(stored);
       const name = serviceName(stored);
       for (const s of d.services()) {
         if (serviceName(s.Spec) === name) {
@@ -62,7 +67,8 @@ export class Services {
           );
         }
       }
-      d.putService(newService(stored, id, d.now, d.index));
+      const ports = portsOf(stored, undefined, [...d.services()]);
+      d.putService(withPorts(newService(stored, id, d.now, d.index), ports));
     });
     return { ID: id };
   }
@@ -129,11 +135,14 @@ export class Services {
       if (rollback === 'previous' && !s.PreviousSpec)
         throw failedPrecondition(`service ${s.ID} does not have a previous spec`);
       if (s.Version.Index !== version) throw new OutOfSequenceError();
-      d.putService(
+      const next =
         rollback === 'previous' && s.PreviousSpec
           ? rolledBackService(s, s.PreviousSpec, d.now, d.index)
-          : updatedService(s, stored, d.now, d.index),
-      );
+          : updatedService(s, stored, d.now, d.index);
+      this.deps.hooks?.checkSpec(next.Spec);
+      const others = [...d.services()].filter((o) => o.ID !== s.ID);
+      const ports = portsOf(next.Spec, s.Endpoint?.Ports, others);
+      d.putService(withPorts(next, ports));
     });
     return { Warnings: null };
   }
@@ -154,7 +163,11 @@ export class Services {
       eligible: (s) =>
         eligibleNodes(this.deps.pool, placement(taskTemplate(s.Spec)).constraints, this.deps.nodes()),
     });
-    return records.allTasks().filter(keep).sort(byCreation).map(taskObject);
+    return records
+      .allTasks()
+      .filter(keep)
+      .sort(byCreation)
+      .map((t) => taskObject(t, this.portStatusOf(t)));
   }
 
   /** By full ID, then unique ID prefix. */
@@ -170,7 +183,18 @@ export class Services {
   }
 
   inspectTask(ref: string): Record<string, unknown> {
-    return taskObject(this.findTask(ref));
+    const t = this.findTask(ref);
+    return taskObject(t, this.portStatusOf(t));
+  }
+
+  /** A task's host-mode ports as its container bound them (from the engine's cache). */
+  private portStatusOf(t: Task): { Ports?: PortConfig[] } {
+    const service = this.deps.records.service(t.ServiceID);
+    const ports = service ? allocatedPorts(service) : [];
+    const id = t.Status.ContainerStatus?.ContainerID;
+    if (!ports.some((p) => p.PublishMode === 'host') || !id) return {};
+    const c = this.deps.pool.containers.engineOf(id)?.containers.get(id);
+    return c ? portStatus(ports, c.detail.NetworkSettings.Ports) : {};
   }
 
   /** `TaskTemplate.Networks[].Target` names a cluster network: stored as its ID, as the engine does. */
@@ -189,6 +213,22 @@ export class Services {
     });
     return { ...spec, TaskTemplate: { ...template, Networks: resolved } };
   }
+}
+
+/** The allocated ports, or swarm's error for a port another service publishes. */
+function portsOf(
+  spec: ServiceSpec,
+  previous: readonly PortConfig[] | undefined,
+  others: Service[],
+): PortConfig[] {
+  const a = allocatePorts(spec, previous, others);
+  if ('error' in a) throw invalidArgument(a.error);
+  return a.ports;
+}
+
+function withPorts(s: Service, ports: PortConfig[]): Service {
+  const { Endpoint: _old, ...rest } = s;
+  return ports.length > 0 ? { ...rest, Endpoint: { Ports: ports } } : rest;
 }
 
 function byCreation(a: Task, b: Task): number {
