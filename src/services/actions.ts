@@ -1,7 +1,7 @@
 // What reconcile() asks for. Every action names its service, and a task or container that reconcile was
 // given: it never invents a target. Store actions come first in a pass, engine actions after them.
 import type { TaskState } from './task-state.js';
-import type { ContainerStatus } from './types.js';
+import type { ContainerStatus, Rollout, UpdateStatus } from './types.js';
 
 /** Make a task record (the loop picks its ID; see newTask()). */
 export interface CreateTask {
@@ -21,6 +21,8 @@ export interface CreateTask {
    * must write both in one store update (else the slot would look as if its restart had been refused).
    */
   replaces?: string;
+  /** Made by the rolling updater: a failure within Monitor counts against the update. */
+  byUpdate?: true;
   reason: string;
 }
 
@@ -48,6 +50,8 @@ export interface ShutdownTask {
   serviceId: string;
   taskId: string;
   desiredState: 'shutdown' | 'remove';
+  /** A start-first update's old task, its successor running: it stops gracefully (not fenced). */
+  handover?: true;
   reason: string;
 }
 
@@ -99,6 +103,24 @@ export interface RemoveContainer {
   reason: string;
 }
 
+/**
+ * The updater's word on a service: its UpdateStatus, its own record, an automatic rollback. Dropped if the
+ * service changed since the pass read it (a newer update: SwarmKit's "the service was updated since").
+ */
+export interface UpdateService {
+  kind: 'updateService';
+  serviceId: string;
+  /** The service's Version.Index as the pass saw it. */
+  version: number;
+  /** The new UpdateStatus (Version.Index and UpdatedAt move on, as the engine's do); absent: unchanged. */
+  status?: UpdateStatus;
+  /** The updater's record from now on; null: none (the update is over). Absent: unchanged. */
+  rollout?: Rollout | null;
+  /** FailureAction rollback: the spec goes back to PreviousSpec, and there is no PreviousSpec after. */
+  rollback?: true;
+  reason: string;
+}
+
 export type Action =
   | CreateTask
   | PlaceTask
@@ -108,15 +130,20 @@ export type Action =
   | MarkTask
   | StartContainer
   | StopContainer
-  | RemoveContainer;
+  | RemoveContainer
+  | UpdateService;
 
-/** The order actions come out in: store writes first, then engine work, removals before creations. */
+/**
+ * The order actions come out in: store writes first, then engine work, removals before creations. A
+ * service's new spec (a rollback) comes after the tasks of the pass, which were made from the spec before.
+ */
 export const ACTION_ORDER = [
   'markTask',
   'shutdownTask',
   'removeTask',
   'createTask',
   'startTask',
+  'updateService',
   'removeContainer',
   'stopContainer',
   'placeTask',

@@ -17,8 +17,10 @@ export function containerActions(pass: Pass, v: TaskView): void {
     return;
   }
   if (!f.running) return;
-  // A copy that comes back with its node while its successor runs goes at once; otherwise it stops gently.
-  const fenced = v.group?.some((o) => o !== v && o.desired === 'running' && isLive(o)) ?? false;
+  // A copy that comes back with its node while its successor runs goes at once; otherwise it stops gently
+  // (as a start-first update's old task does, its successor running).
+  const fenced =
+    !v.handover && (v.group?.some((o) => o !== v && o.desired === 'running' && isLive(o)) ?? false);
   if (fenced) pass.removeContainer(v.task.ServiceID, v.task.ID, f, 'another task of its slot is running');
   else pass.stopContainer(v, f, 'task shut down');
 }

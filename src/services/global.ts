@@ -1,9 +1,11 @@
 // A global service: one task on every eligible node that is ready and active. A drained, down, departed
 // or no-longer-eligible node loses its tasks (they are not moved); a paused node keeps what it has.
+import type { Freshness } from './dirty.js';
 import type { Pass, TaskView } from './pass.js';
 import { isLive } from './pass.js';
 import { groupBy, isOccupied, settle, trim } from './slot.js';
 import type { NodeInfo, Service } from './types.js';
+import { rollout, type UpdateSlot } from './updater.js';
 
 type Role = { kind: 'target' } | { kind: 'frozen' } | { kind: 'none'; reason: string };
 
@@ -21,6 +23,7 @@ export function reconcileGlobal(
   service: Service,
   views: TaskView[],
   eligible: ReadonlySet<string> | undefined,
+  fresh: Freshness,
 ): void {
   const valid: TaskView[] = [];
   for (const v of views) {
@@ -29,14 +32,22 @@ export function reconcileGlobal(
   }
   const byNode = groupBy(valid, (v) => v.task.NodeID);
   const occupied = new Set([...byNode].filter(([, g]) => isOccupied(pass, service, g)).map(([id]) => id));
+  const roles = new Map([...byNode.keys()].map((id) => [id, roleOf(pass.nodes.get(id), eligible)]));
+  // The rolling update works node by node, on the nodes that take work (SwarmKit: not on paused ones).
+  const targets: UpdateSlot[] = [...byNode]
+    .filter(([id]) => roles.get(id)?.kind === 'target')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([nodeId, group]) => ({ slot: 0, nodeId, group }));
+  rollout(pass, service, targets, fresh);
   for (const [nodeId, group] of byNode) {
-    const role = roleOf(pass.nodes.get(nodeId), eligible);
+    const role: Role = roles.get(nodeId) ?? { kind: 'none', reason: 'node left the cluster' };
     if (role.kind === 'none') {
       // Its history goes too, so that the node starts afresh if it comes back.
       for (const v of group) pass.retire(v, role.reason);
       continue;
     }
-    settle(pass, service, group, { slot: 0, nodeId, moveOnNodeLoss: false, frozen: role.kind === 'frozen' });
+    const frozen = role.kind === 'frozen';
+    settle(pass, service, group, { slot: 0, nodeId, moveOnNodeLoss: false, frozen }, fresh);
     trim(pass, group);
   }
   for (const node of pass.nodes.values()) {

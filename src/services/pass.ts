@@ -1,6 +1,6 @@
 // One reconcile pass: each task seen once (its container, node and observed state), and every decision
 // written both as an action and onto the task's view, so later rules see what earlier ones decided.
-import type { Action, CreateTask } from './actions.js';
+import type { Action, CreateTask, UpdateService } from './actions.js';
 import { ACTION_ORDER } from './actions.js';
 import { observe, type ObserveLimits } from './observe.js';
 import { isBetween, isTerminal, rankOf, type TaskState } from './task-state.js';
@@ -20,6 +20,8 @@ export interface TaskView {
   desired: TaskState;
   /** A removeTask was emitted. */
   removed: boolean;
+  /** A start-first update's old task, shut down as its successor runs (stops gracefully, not fenced). */
+  handover: boolean;
   /** The tasks of its slot (global: of its node), oldest first, itself included. */
   group: readonly TaskView[] | undefined;
 }
@@ -66,6 +68,7 @@ export class Pass {
       state: task.Status.State,
       desired: task.DesiredState,
       removed: false,
+      handover: task.Handover === true,
       group: undefined,
     };
     const mark = observe(task, facts, node, this.now, this.limits);
@@ -76,15 +79,17 @@ export class Pass {
     return v;
   }
 
-  /** Desired → shutdown or remove (never back). */
-  shutdown(v: TaskView, to: 'shutdown' | 'remove', reason: string): void {
+  /** Desired → shutdown or remove (never back); `handover`: see ShutdownTask. */
+  shutdown(v: TaskView, to: 'shutdown' | 'remove', reason: string, handover = false): void {
     if (v.removed || rankOf(to) <= rankOf(v.desired)) return;
     v.desired = to;
+    if (handover) v.handover = true;
     this.out.shutdownTask.push({
       kind: 'shutdownTask',
       serviceId: v.task.ServiceID,
       taskId: v.task.ID,
       desiredState: to,
+      ...(handover ? { handover: true as const } : {}),
       reason,
     });
   }
@@ -106,6 +111,10 @@ export class Pass {
 
   create(a: Omit<CreateTask, 'kind'>): void {
     this.out.createTask.push({ kind: 'createTask', ...a });
+  }
+
+  updateService(a: Omit<UpdateService, 'kind'>): void {
+    this.out.updateService.push({ kind: 'updateService', ...a });
   }
 
   start(v: TaskView): void {

@@ -2,12 +2,14 @@
 // The services loop calls it after every change (and on a timer) and carries the actions out.
 import type { Action } from './actions.js';
 import { containerActions, TaskContainers } from './containers.js';
+import { Freshness } from './dirty.js';
 import { reconcileGlobal } from './global.js';
 import { Pass, type Limits, type TaskView } from './pass.js';
 import { reconcileReplicated } from './replicated.js';
 import { serviceMode, type ServiceMode } from './spec.js';
 import { rankOf } from './task-state.js';
-import type { Desired, Observed, ReconcileOptions, Task } from './types.js';
+import type { Desired, Observed, ReconcileOptions, Service, Task } from './types.js';
+import { updateWakeAt } from './updater.js';
 
 export const DEFAULT_LIMITS: Limits = {
   historyLimit: 5,
@@ -46,8 +48,9 @@ export function reconcile(
   for (const d of desired.services) {
     const mode = modes.get(d.service.ID);
     const own = views.get(d.service.ID) ?? [];
-    if (mode?.kind === 'replicated') reconcileReplicated(pass, d.service, own, mode.replicas);
-    else if (mode?.kind === 'global') reconcileGlobal(pass, d.service, own, d.eligibleNodes);
+    const fresh = new Freshness(d.service, d.eligibleNodes);
+    if (mode?.kind === 'replicated') reconcileReplicated(pass, d.service, own, mode.replicas, fresh);
+    else if (mode?.kind === 'global') reconcileGlobal(pass, d.service, own, d.eligibleNodes, fresh);
   }
   for (const [serviceId, list] of views) {
     if (!modes.has(serviceId)) for (const v of list) pass.retire(v, 'service removed');
@@ -75,14 +78,21 @@ function limitsOf(options: ReconcileOptions): Limits {
 
 /**
  * When a pass will have something to do with nothing else changing: the earliest restart delay still
- * running (NotBefore of a task waiting to start). The loop sets a timer for it; undefined: none.
+ * running (NotBefore of a task waiting to start), or a rolling update's next step (a worker's Delay over,
+ * its final monitoring period over). The loop sets a timer for it; undefined: none.
  */
-export function wakeAt(tasks: readonly Task[], now: number): number | undefined {
+export function wakeAt(
+  tasks: readonly Task[],
+  now: number,
+  services: readonly Service[] = [],
+): number | undefined {
   let at: number | undefined;
+  const soonest = (due: number | undefined) => {
+    if (due !== undefined && due > now && (at === undefined || due < at)) at = due;
+  };
   for (const t of tasks) {
-    const due = t.NotBefore;
-    if (due === undefined || due <= now || rankOf(t.DesiredState) >= rankOf('running')) continue;
-    if (at === undefined || due < at) at = due;
+    if (rankOf(t.DesiredState) < rankOf('running')) soonest(t.NotBefore);
   }
+  for (const s of services) soonest(updateWakeAt(s, tasks, now));
   return at;
 }

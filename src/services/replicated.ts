@@ -1,10 +1,18 @@
 // A replicated service: exactly Replicas slots taken. Missing slots get a task (lowest free numbers first);
 // surplus slots go, non-running ones first, then from the node with most of the service, highest slot first.
+import type { Freshness } from './dirty.js';
 import { isLive, type Pass, type TaskView } from './pass.js';
 import { groupBy, isOccupied, nodeLoss, pickKeeper, settle, trim } from './slot.js';
 import type { Service } from './types.js';
+import { rollout } from './updater.js';
 
-export function reconcileReplicated(pass: Pass, service: Service, views: TaskView[], replicas: number): void {
+export function reconcileReplicated(
+  pass: Pass,
+  service: Service,
+  views: TaskView[],
+  replicas: number,
+  fresh: Freshness,
+): void {
   const valid: TaskView[] = [];
   for (const v of views) {
     if (Number.isInteger(v.task.Slot) && v.task.Slot >= 1) valid.push(v);
@@ -15,13 +23,16 @@ export function reconcileReplicated(pass: Pass, service: Service, views: TaskVie
   const occupied = [...slots.keys()].filter((s) => isOccupied(pass, service, slots.get(s) ?? []));
   const surplus = occupied.length - replicas;
   const victims = new Set(surplus > 0 ? scaleDownVictims(slots, occupied, surplus) : []);
+  // The rolling update works on the slots that stay (SwarmKit updates the kept slots of a scale-down).
+  const kept = [...slots].filter(([slot]) => !victims.has(slot)).map(([slot, group]) => ({ slot, group }));
+  rollout(pass, service, kept, fresh);
   for (const [slot, group] of slots) {
     if (victims.has(slot)) {
       // The whole slot goes, history too, so that a later scale-up finds it free.
       for (const v of group) pass.retire(v, 'scaled down');
       continue;
     }
-    settle(pass, service, group, { slot, moveOnNodeLoss: true, frozen: false });
+    settle(pass, service, group, { slot, moveOnNodeLoss: true, frozen: false }, fresh);
     trim(pass, group);
   }
   const taken = new Set(occupied);

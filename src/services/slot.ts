@@ -1,5 +1,7 @@
 // One slot of a service (for a global service: one node): its tasks, oldest first. At most one of them is
 // meant to run (the keeper); a keeper that ended, or whose node was lost, is replaced in the same slot.
+// During a start-first update the old task runs on beside it (outgoing) until the updater lets it go.
+import type { Freshness } from './dirty.js';
 import { isActive, isLive, type Pass, type TaskView } from './pass.js';
 import { restartVerdict } from './restart.js';
 import { isTerminal, rankOf } from './task-state.js';
@@ -54,38 +56,63 @@ export function isOccupied(pass: Pass, service: Service, group: readonly TaskVie
 }
 
 /**
- * Of the tasks meant to run in a slot, the one that keeps it: one whose process runs, else one still
- * going, else the newest.
+ * Of the tasks meant to run in a slot (but those in `skip`), the one that keeps it: one whose process runs,
+ * else one still going, else the newest.
  */
-export function pickKeeper(group: readonly TaskView[]): TaskView | undefined {
+export function pickKeeper(group: readonly TaskView[], skip?: ReadonlySet<TaskView>): TaskView | undefined {
   let best: TaskView | undefined;
   for (const v of group) {
-    if (v.removed || !isActive(v.desired)) continue;
+    if (v.removed || !isActive(v.desired) || skip?.has(v)) continue;
     if (!best || keeperScore(v) >= keeperScore(best)) best = v;
   }
   return best;
+}
+
+/**
+ * A start-first update's old tasks: out of date and meant to run beside an up-to-date task meant to run.
+ * Only that update makes such a pair (a restart or a move shuts the old task down as it makes the new).
+ */
+export function outgoingOf(group: readonly TaskView[], fresh: Freshness): Set<TaskView> {
+  const active = group.filter((v) => !v.removed && isActive(v.desired));
+  if (active.length < 2 || !active.some((v) => !fresh.dirty(v.task))) return new Set();
+  return new Set(active.filter((v) => fresh.dirty(v.task)));
 }
 
 function keeperScore(v: TaskView): number {
   return (isLive(v) && v.state === 'running' ? 2 : 0) + (isTerminal(v.state) ? 0 : 1);
 }
 
-/** Brings one slot in line: one keeper, replaced if it ended or lost its node, placed and started in turn. */
-export function settle(pass: Pass, service: Service, group: readonly TaskView[], role: SlotRole): void {
-  const keeper = pickKeeper(group);
-  for (const v of group)
-    if (v !== keeper && !v.removed && isActive(v.desired)) pass.retire(v, 'another task holds its slot');
+/**
+ * Brings one slot in line: one keeper, replaced if it ended or lost its node, placed and started in turn.
+ * Outgoing tasks (start-first) are left to the updater, unless they ended or lost their node.
+ */
+export function settle(
+  pass: Pass,
+  service: Service,
+  group: readonly TaskView[],
+  role: SlotRole,
+  fresh: Freshness,
+): void {
+  const outgoing = outgoingOf(group, fresh);
+  const keeper = pickKeeper(group, outgoing);
+  for (const v of group) {
+    if (v === keeper || v.removed || !isActive(v.desired)) continue;
+    if (!outgoing.has(v)) pass.retire(v, 'another task holds its slot');
+    else if (isTerminal(v.state) || nodeLoss(v) !== undefined)
+      pass.shutdown(v, 'shutdown', 'its up-to-date successor holds the slot');
+  }
   if (!keeper || role.frozen) return;
+  // What runs beside the keeper on its way out does not make the keeper wait.
+  const others = group.filter((o) => o !== keeper && !outgoing.has(o));
   const lost = role.moveOnNodeLoss ? nodeLoss(keeper) : undefined;
   if (lost !== undefined || isTerminal(keeper.state)) {
-    replace(pass, service, group, keeper, role, lost);
+    replace(pass, service, others, keeper, role, lost);
     return;
   }
   if (rankOf(keeper.state) < rankOf('assigned')) pass.place(keeper, role.nodeId);
   const due = (keeper.task.NotBefore ?? 0) <= pass.now;
   // Desired `ready` (or anything else short of running): it waits for its delay and for the slot to be free.
-  if (keeper.desired !== 'running' && due && !group.some((o) => o !== keeper && isLive(o)))
-    pass.start(keeper);
+  if (keeper.desired !== 'running' && due && !others.some(isLive)) pass.start(keeper);
 }
 
 /** Why a placed task's node cannot keep it, if it cannot. */
@@ -97,10 +124,11 @@ export function nodeLoss(v: TaskView): string | undefined {
   return undefined;
 }
 
+/** The keeper ended or lost its node: its successor, waiting while one of `others` is still alive. */
 function replace(
   pass: Pass,
   service: Service,
-  group: readonly TaskView[],
+  others: readonly TaskView[],
   keeper: TaskView,
   role: SlotRole,
   lost: string | undefined,
@@ -120,7 +148,7 @@ function replace(
   if (!verdict.restart) return;
   const notBefore = verdict.delayMs > 0 ? pass.now + verdict.delayMs : undefined;
   // It waits (desired `ready`) for its delay, and for the old task's process to stop: one runs at a time.
-  const wait = notBefore !== undefined || group.some(isLive);
+  const wait = notBefore !== undefined || isLive(keeper) || others.some(isLive);
   pass.create({
     serviceId: service.ID,
     slot: role.slot,

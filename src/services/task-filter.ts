@@ -12,6 +12,8 @@ export interface TaskFilterContext {
   service(id: string): Service | undefined;
   /** A node's hostname, for `node=<hostname>`. */
   nodeName(id: string): string | undefined;
+  /** The nodes that satisfy a service's constraints (absent: every node), for `_up-to-date`. */
+  eligible?(service: Service): ReadonlySet<string> | undefined;
 }
 
 const ACCEPTED = ['name', 'id', 'label', 'service', 'node', 'desired-state', '_up-to-date', 'runtime'];
@@ -26,6 +28,11 @@ export function taskFilter(filters: FilterArgs, ctx: TaskFilterContext): (task: 
   const services = filters.values('service');
   const nodes = filters.values('node');
   const upToDate = filters.values('_up-to-date').length > 0;
+  const eligible = new Map<string, ReadonlySet<string> | undefined>();
+  const eligibleFor = (s: Service) => {
+    if (!eligible.has(s.ID)) eligible.set(s.ID, ctx.eligible?.(s));
+    return eligible.get(s.ID);
+  };
   return (task) => {
     const service = ctx.service(task.ServiceID);
     if (
@@ -39,7 +46,10 @@ export function taskFilter(filters: FilterArgs, ctx: TaskFilterContext): (task: 
     )
       return false;
     if (desired.length > 0 && !desired.includes(task.DesiredState)) return false;
-    if (upToDate && (!service || !isUpToDate(service, task))) return false;
+    if (upToDate && !service) return false;
+    // The nodes are only asked for when the generations differ.
+    const same = service?.SpecVersion === task.SpecVersion;
+    if (upToDate && service && !same && !isUpToDate(service, task, eligibleFor(service))) return false;
     if (!filters.fuzzyMatch('id', task.ID)) return false;
     if (!filters.exactMatch('runtime', 'container')) return false;
     if (filters.has('name') && !(service && filters.fuzzyMatch('name', taskName(service, task))))

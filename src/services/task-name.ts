@@ -1,4 +1,5 @@
 // A task's name and whether it is up to date: shared by the API's views and its task filters.
+import { isDirty } from './dirty.js';
 import { serviceName } from './spec.js';
 import type { Service, Task } from './types.js';
 
@@ -11,7 +12,10 @@ export function taskName(service: Service, task: Task): string {
   return `${serviceName(service.Spec)}.${slot}.${task.ID}`;
 }
 
-/** `_up-to-date`: made from the service's current spec. */
-export function isUpToDate(service: Service, task: Task): boolean {
-  return task.SpecVersion === service.SpecVersion;
+/**
+ * `_up-to-date`: not out of date with the service's spec (SwarmKit: !IsTaskDirty). `eligible`: the nodes
+ * that satisfy the service's constraints, for a task whose template differs only in Placement.
+ */
+export function isUpToDate(service: Service, task: Task, eligible?: ReadonlySet<string>): boolean {
+  return !isDirty(service, task, eligible);
 }

@@ -1,13 +1,18 @@
 // Task records as the loop writes them: a new task from a createTask action, and the two updates reconcile
 // asks for (observed state, desired state), both forward only.
 import type { CreateTask, MarkTask } from './actions.js';
-import { taskTemplate } from './spec.js';
+import { endpointSpec, taskTemplate } from './spec.js';
 import { canAdvance, type TaskState } from './task-state.js';
 import type { Service, Task } from './types.js';
 
-/** A new task of `service` for a createTask action; `id` and `index` come from the store. */
+/**
+ * A new task of `service` for a createTask action; `id` and `index` come from the store. It is made from
+ * the service's spec as it is now: if an update came after the pass that asked for it, the task is of the
+ * new generation (and no longer the old update's).
+ */
 export function newTask(service: Service, create: CreateTask, id: string, now: number, index: number): Task {
   const at = new Date(now).toISOString();
+  const current = create.specVersion === service.SpecVersion;
   return {
     ID: id,
     Version: { Index: index },
@@ -20,9 +25,13 @@ export function newTask(service: Service, create: CreateTask, id: string, now: n
     NodeID: create.nodeId ?? '',
     Status: { Timestamp: at, State: 'new', Message: 'created' },
     DesiredState: create.desiredState,
-    SpecVersion: create.specVersion,
+    SpecVersion: service.SpecVersion,
     ...(create.notBefore === undefined ? {} : { NotBefore: create.notBefore }),
-    ...(create.restartHistory === undefined ? {} : { RestartHistory: [...create.restartHistory] }),
+    ...(create.restartHistory === undefined || !current
+      ? {}
+      : { RestartHistory: [...create.restartHistory] }),
+    EndpointSpec: structuredClone(endpointSpec(service.Spec)),
+    ...(create.byUpdate && current ? { ByUpdate: true as const } : {}),
   };
 }
 
@@ -34,17 +43,29 @@ export function withStatus(task: Task, mark: Omit<MarkTask, 'kind'>, now: number
   if (mark.err !== undefined) status.Err = mark.err;
   const containerStatus = mark.containerStatus ?? task.Status.ContainerStatus;
   if (containerStatus) status.ContainerStatus = containerStatus;
-  return { ...task, Version: { Index: index }, UpdatedAt: at, Status: status };
+  const next: Task = { ...task, Version: { Index: index }, UpdatedAt: at, Status: status };
+  if (mark.state === 'running' && task.RunningAt === undefined) next.RunningAt = now;
+  return next;
 }
 
-/** The task with a new desired state; the same task if that would move it backwards. */
-export function withDesired(task: Task, desired: TaskState, now: number, index: number): Task {
+/**
+ * The task with a new desired state; the same task if that would move it backwards. `handover`: a
+ * start-first update's old task, which stops gracefully beside its running successor.
+ */
+export function withDesired(
+  task: Task,
+  desired: TaskState,
+  now: number,
+  index: number,
+  handover = false,
+): Task {
   if (!canAdvance(task.DesiredState, desired)) return task;
   return {
     ...task,
     Version: { Index: index },
     UpdatedAt: new Date(now).toISOString(),
     DesiredState: desired,
+    ...(handover ? { Handover: true as const } : {}),
   };
 }
 

@@ -42,9 +42,24 @@ export interface Service {
   Endpoint?: { Ports: PortConfig[] };
   /**
    * Internal, never rendered: the generation of the task template tasks are made from. It changes when
-   * the TaskTemplate changes (not on a scale); a task of another generation is not up to date.
+   * the TaskTemplate or the EndpointSpec changes (not on a scale); a task of another generation is out of
+   * date unless what it was made from is the same (dirty.ts).
    */
   SpecVersion: number;
+  /** Internal, never rendered: the rolling update under way (updater.ts), kept so a new leader resumes it. */
+  Rollout?: Rollout;
+}
+
+/** What the updater keeps between passes (SwarmKit keeps it in memory and loses it on failover). */
+export interface Rollout {
+  /** Slots out of date when it began: the denominator of MaxFailureRatio. */
+  dirty: number;
+  /** Its tasks counted as failures (kept here: history trimming may remove the tasks). */
+  failed: string[];
+  /** When it began (ms): only tasks made since count (a newer update starts afresh, as SwarmKit's does). */
+  since: number;
+  /** When its last slot was done (ms): it completes one monitoring period later unless a task fails. */
+  doneAt?: number;
 }
 
 export interface ContainerStatus {
@@ -83,6 +98,17 @@ export interface Task {
   NotBefore?: number;
   /** Internal: when this slot was restarted under this SpecVersion (ms), for MaxAttempts within Window. */
   RestartHistory?: readonly number[];
+  /** Internal: the service's EndpointSpec when the task was made (a change makes it out of date). */
+  EndpointSpec?: Readonly<Record<string, unknown>>;
+  /** Internal: made by the rolling updater (not by a restart or a scale): its failure counts against it. */
+  ByUpdate?: true;
+  /** Internal: when it was first seen running (ms), for the updater's Monitor window. */
+  RunningAt?: number;
+  /**
+   * Internal: shut down by a start-first update once its successor ran: it stops gracefully, whereas a copy
+   * beside a running successor is otherwise removed at once (a node back from the dead).
+   */
+  Handover?: true;
 }
 
 /** A node as reconcile sees it: one pool engine. */
@@ -123,8 +149,9 @@ export interface ContainerFacts {
 export interface DesiredService {
   service: Service;
   /**
-   * Global mode only: the nodes whose labels satisfy the service's constraints, worked out by placement.
-   * Absent means every node. Reconcile narrows it further to nodes that are ready and active.
+   * The nodes whose labels satisfy the service's constraints, worked out by placement; absent means every
+   * node. Global mode: where tasks run (narrowed further to nodes that are ready and active). Both modes:
+   * a task whose template differs from the service's only in Placement is not out of date on such a node.
    */
   eligibleNodes?: ReadonlySet<string>;
 }

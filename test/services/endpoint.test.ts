@@ -14,7 +14,6 @@ import {
   type Allocation,
 } from '../../src/services/endpoint.js';
 import { ingressRoutes, type TaskPorts } from '../../src/services/ingress-routes.js';
-import { updatedService } from '../../src/services/service-record.js';
 import type { PortConfig, Service } from '../../src/services/types.js';
 import { serviceObject, taskObject } from '../../src/services/view.js';
 import { service, task } from './fixtures.js';
@@ -117,13 +116,13 @@ describe('allocation', () => {
     const s = publishing('a', [tcp(8080)]);
     const scaled = { ...s.Spec, Mode: { Replicated: { Replicas: 5 } } };
     expect(portsChanged(s.Spec, scaled)).toBe(false);
-    expect(updatedService(s, scaled, 0, 2).SpecVersion).toBe(s.SpecVersion);
+    // dirty.ts takes a task out of date on these (the rolling updater then replaces it).
     const moved = { ...s.Spec, EndpointSpec: { Ports: [tcp(8081)] } };
-    expect(updatedService(s, moved, 0, 2).SpecVersion).toBe(s.SpecVersion);
+    expect(portsChanged(s.Spec, moved)).toBe(false);
     const retargeted = { ...s.Spec, EndpointSpec: { Ports: [tcp(8080, 81)] } };
-    expect(updatedService(s, retargeted, 0, 2).SpecVersion).toBe(s.SpecVersion + 1);
+    expect(portsChanged(s.Spec, retargeted)).toBe(true);
     const hosted = { ...s.Spec, EndpointSpec: { Ports: [tcp(8080, 80, 'host')] } };
-    expect(updatedService(s, hosted, 0, 2).SpecVersion).toBe(s.SpecVersion + 1);
+    expect(portsChanged(s.Spec, hosted)).toBe(true);
   });
 });
 

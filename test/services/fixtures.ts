@@ -145,6 +145,8 @@ export function brief(actions: Action[]): string[] {
       case 'startTask':
       case 'removeTask':
         return `${a.kind}:${a.taskId}`;
+      case 'updateService':
+        return `updateService:${a.serviceId}:${a.status?.State ?? (a.rollout === null ? 'over' : 'record')}`;
     }
   });
 }

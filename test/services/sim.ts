@@ -5,6 +5,7 @@ import type { Action } from '../../src/services/actions.js';
 import { containerFacts, type EngineContainer } from '../../src/services/facts.js';
 import { reconcile } from '../../src/services/reconcile.js';
 import { canAdvance } from '../../src/services/task-state.js';
+import { withUpdate } from '../../src/services/service-record.js';
 import { newTask, withDesired, withPlacement, withStatus } from '../../src/services/task-record.js';
 import type {
   ContainerFacts,
@@ -24,6 +25,8 @@ export class World {
   readonly containers = new Map<string, EngineContainer>();
   /** Rule breaks seen so far; a property asserts this stays empty. */
   readonly violations: string[] = [];
+  /** The exit code of a task's process as soon as it starts (a bad image or command); undefined: it runs. */
+  exitOnStart: (t: Task) => number | undefined = () => undefined;
   private seq = 0;
   private index = 1000;
 
@@ -36,6 +39,8 @@ export class World {
     readonly options: ReconcileOptions = {},
   ) {
     for (const t of tasks) this.tasks.set(t.ID, t);
+    // A world rebuilt from another's records (a failover) goes on with its task IDs.
+    for (const t of tasks) this.seq = Math.max(this.seq, Number(/^T(\d+)$/.exec(t.ID)?.[1] ?? 0));
     for (const c of containers) this.containers.set(c.id, c);
   }
 
@@ -83,6 +88,8 @@ export class World {
           !actions.some((b) => b.kind === 'shutdownTask' && b.taskId === a.replaces)
         )
           bad(a, 'replacement without the shutdown of the task it replaces');
+      } else if (a.kind === 'updateService') {
+        if (!this.services.some((d) => d.service.ID === a.serviceId)) bad(a, 'a service not desired');
       } else if (a.kind === 'startContainer' || a.kind === 'stopContainer' || a.kind === 'removeContainer') {
         const f = facts.get(a.containerId);
         if (!f) bad(a, 'container it was not given');
@@ -99,6 +106,14 @@ export class World {
   }
 
   private apply(a: Action): void {
+    if (a.kind === 'updateService') {
+      this.services = this.services.map((d) =>
+        d.service.ID === a.serviceId
+          ? { ...d, service: withUpdate(d.service, a, this.now, this.index++) }
+          : d,
+      );
+      return;
+    }
     const t = a.kind === 'createTask' ? undefined : this.tasks.get(a.taskId);
     const put = (next: Task) => this.tasks.set(next.ID, next);
     switch (a.kind) {
@@ -106,7 +121,7 @@ export class World {
         if (t) put(withStatus(t, a, this.now, this.index++));
         return;
       case 'shutdownTask':
-        if (t) put(withDesired(t, a.desiredState, this.now, this.index++));
+        if (t) put(withDesired(t, a.desiredState, this.now, this.index++, a.handover === true));
         return;
       case 'startTask':
         if (t) put(withDesired(t, 'running', this.now, this.index++));
@@ -151,13 +166,21 @@ export class World {
     }
     const placed = withPlacement(t, target.id, this.now, this.index++);
     this.tasks.set(t.ID, placed);
-    this.containers.set(`c-${t.ID}`, {
+    const c: EngineContainer = {
       id: `c-${t.ID}`,
       nodeId: target.id,
       labels: taskContainerLabels(service, placed, CLUSTER),
-      state: placed.DesiredState === 'running' ? 'running' : 'created',
+      state: 'created',
       exitCode: 0,
-    });
+    };
+    this.containers.set(c.id, placed.DesiredState === 'running' ? this.started(c, placed) : c);
+  }
+
+  /** A container once started: running, or exited at once if its task's process fails. */
+  private started(c: EngineContainer, t: Task | undefined): EngineContainer {
+    const code = t ? this.exitOnStart(t) : undefined;
+    if (code === undefined) return { ...c, state: 'running', health: undefined };
+    return { ...c, state: 'exited', exitCode: code, health: undefined };
   }
 
   private container(a: Extract<Action, { containerId: string }>): void {
@@ -165,7 +188,7 @@ export class World {
     if (!c) return;
     if (a.kind === 'removeContainer') this.containers.delete(c.id);
     else if (a.kind === 'startContainer')
-      this.containers.set(c.id, { ...c, state: 'running', health: undefined });
+      this.containers.set(c.id, this.started(c, this.tasks.get(a.taskId)));
     else this.containers.set(c.id, { ...c, state: 'exited', exitCode: 0, health: undefined });
   }
 }

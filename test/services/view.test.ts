@@ -120,9 +120,11 @@ describe('task filters', () => {
     SpecVersion: 2,
   };
   const db = service('svc-db-1', { name: 'db' });
+  // aa2 was made from an older image: out of date.
+  const older = { ...web, Spec: { ...web.Spec, TaskTemplate: { ContainerSpec: { Image: 'busybox:old' } } } };
   const tasks = [
     task('aa1', web, { slot: 1, node: 'node-a', specVersion: 2 }),
-    task('aa2', web, { slot: 1, node: 'node-b', specVersion: 1, desired: 'shutdown', state: 'shutdown' }),
+    task('aa2', older, { slot: 1, node: 'node-b', specVersion: 1, desired: 'shutdown', state: 'shutdown' }),
     task('bb1', db, { slot: 1, node: 'node-b' }),
   ];
   const ctx = {

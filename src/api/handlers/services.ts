@@ -30,7 +30,10 @@ export function inspect(deps: ApiDeps, ctx: RequestContext): void {
 
 export async function update(deps: ApiDeps, ctx: RequestContext): Promise<void> {
   const spec = await specOf(ctx);
-  const answer = await deps.services.api.update(param(ctx, 'id'), ctx.query.get('version'), spec);
+  const answer = await deps.services.api.update(param(ctx, 'id'), ctx.query.get('version'), spec, {
+    rollback: ctx.query.get('rollback'),
+    registryAuthFrom: ctx.query.get('registryAuthFrom'),
+  });
   sendJson(ctx.res, 200, answer);
 }
 

@@ -79,6 +79,7 @@ export class Executor {
         case 'removeTask':
         case 'shutdownTask':
         case 'startTask':
+        case 'updateService':
           break;
       }
     }

@@ -7,7 +7,8 @@ import { log } from '../../log.js';
 import { StoreReadOnlyError } from '../../store/errors.js';
 import { reconcile, wakeAt } from '../reconcile.js';
 import { placement, serviceMode, taskTemplate } from '../spec.js';
-import type { DesiredService, NodeInfo, Service } from '../types.js';
+import { isActive } from '../pass.js';
+import type { DesiredService, NodeInfo, Service, Task } from '../types.js';
 import type { ClusterWatch } from './cluster.js';
 import { Executor } from './executor.js';
 import type { ServiceHooks } from './hooks.js';
@@ -107,11 +108,17 @@ export class ServiceLoop {
     const store = actions.filter(isStoreAction);
     if (store.length > 0) await records.commit((d) => applyStoreActions(d, store));
     this.executor.run(actions, view.engines);
-    this.setWake(wakeAt(records.allTasks(), now));
+    this.setWake(wakeAt(records.allTasks(), now, records.allServices()));
   }
 
+  /**
+   * A global service's nodes; a replicated one's only while a task meant to run is of another generation
+   * (whether a placement-only change leaves it up to date depends on its node).
+   */
   private desiredOf(service: Service, nodes: readonly NodeInfo[]): DesiredService {
-    if (serviceMode(service.Spec).kind !== 'global') return { service };
+    const global = serviceMode(service.Spec).kind === 'global';
+    const older = (t: Task) => t.SpecVersion !== service.SpecVersion && isActive(t.DesiredState);
+    if (!global && !this.deps.records.tasksOf(service.ID).some(older)) return { service };
     const constraints = placement(taskTemplate(service.Spec)).constraints;
     return { service, eligibleNodes: eligibleNodes(this.deps.pool, constraints, nodes) };
   }

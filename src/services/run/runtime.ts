@@ -7,6 +7,7 @@ import type { Placer } from '../../placement/placer.js';
 import type { Pool } from '../../pool/pool.js';
 import type { Store } from '../../store/store.js';
 import { TASK_LABELS } from '../facts.js';
+import { isActive } from '../pass.js';
 import { ClusterWatch } from './cluster.js';
 import type { ServiceHooks } from './hooks.js';
 import { IngressFeed, type IngressSink } from './ingress-feed.js';
@@ -26,11 +27,15 @@ export interface RuntimeDeps {
   /** A node's hostname, also for nodes whose engine left the pool. */
   nodeName(nodeId: string): string | undefined;
   resyncMs?: number;
+  /** How long a starting manager waits for the engines of its tasks (default 15 s). */
+  engineGraceMs?: number;
   /** What secrets and configs add: a check of each spec, a task's files before it starts. */
   hooks?: ServiceHooks;
   /** Shoal's ingress, fed with the services' published ports and their tasks' engine ports. */
   ingress?: IngressSink;
 }
+
+const ENGINE_GRACE_MS = 15_000;
 
 /** Where one task's log comes from. */
 export interface TaskLogSource {
@@ -86,9 +91,11 @@ export class ServicesRuntime {
   /** Loads the records (tried again until the store answers), then runs the loop. */
   start(): Promise<void> {
     this.ingress?.start();
-    this.loaded ??= this.load().then(() => {
-      if (!this.stopped) this.loop.start();
-    });
+    this.loaded ??= this.load()
+      .then(() => this.engineOfEveryTask())
+      .then(() => {
+        if (!this.stopped) this.loop.start();
+      });
     return this.loaded;
   }
 
@@ -96,7 +103,25 @@ export class ServicesRuntime {
   async elected(): Promise<void> {
     this.fresh = false;
     await this.load();
+    await this.engineOfEveryTask();
     this.loop.kick();
+  }
+
+  /**
+   * A manager that has just started waits (a while at most) until the engines its tasks run on have
+   * answered once: before that their nodes look gone, and their tasks would be moved (and a rolling
+   * update's slots done again).
+   */
+  private async engineOfEveryTask(): Promise<void> {
+    const deadline = Date.now() + (this.deps.engineGraceMs ?? ENGINE_GRACE_MS);
+    while (!this.stopped && Date.now() < deadline) {
+      const known = new Set(this.deps.pool.validated().map((e) => nodeIdOf(e.id)));
+      const waiting = this.records
+        .allTasks()
+        .some((t) => t.NodeID !== '' && isActive(t.DesiredState) && !known.has(t.NodeID));
+      if (!waiting) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   stop(): void {

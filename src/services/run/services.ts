@@ -8,12 +8,13 @@ import type { Pool } from '../../pool/pool.js';
 import { OutOfSequenceError } from '../../store/errors.js';
 import { allocatedPorts, allocatePorts, portStatus } from '../endpoint.js';
 import { randomServiceName } from '../names.js';
-import { newService, updatedService } from '../service-record.js';
+import { newService, rolledBackService, updatedService } from '../service-record.js';
 import { serviceFilter } from '../service-filter.js';
-import { isObj, serviceMode, serviceName } from '../spec.js';
+import { isObj, placement, serviceMode, serviceName, taskTemplate } from '../spec.js';
 import type { NodeInfo, PortConfig, Service, ServiceSpec, Task } from '../types.js';
 import { invalidArgument, validateServiceSpec } from '../validate.js';
 import { serviceObject, serviceStatus, taskFilter, taskObject } from '../view.js';
+import { eligibleNodes } from './eligible.js';
 import type { ServiceHooks } from './hooks.js';
 import type { ServiceRecords } from './records.js';
 
@@ -31,6 +32,17 @@ export interface ServicesDeps {
 
 const unimplemented = (desc: string) =>
   ApiError.notImplemented(`rpc error: code = Unimplemented desc = ${desc}`);
+/** gRPC's FailedPrecondition, which the engine answers with 400. */
+const failedPrecondition = (desc: string) =>
+  ApiError.invalid(`rpc error: code = FailedPrecondition desc = ${desc}`);
+
+/** The query of `POST /services/{id}/update` besides `version`. */
+export interface UpdateOptions {
+  /** `previous`: back to PreviousSpec (`docker service rollback`); `none` or absent: the body's spec. */
+  rollback?: string | null;
+  /** Where the registry credentials come from (`spec`, `previous-spec`): checked, not used. */
+  registryAuthFrom?: string | null;
+}
 
 export class Services {
   constructor(private readonly deps: ServicesDeps) {}
@@ -90,24 +102,47 @@ export class Services {
       );
   }
 
-  async update(ref: string, rawVersion: string | null, spec: ServiceSpec): Promise<{ Warnings: null }> {
+  /**
+   * `POST /services/{id}/update`: the new spec, or with `rollback=previous` the previous one back (the body
+   * is checked but not used), in the engine's order of checks and with its texts.
+   */
+  async update(
+    ref: string,
+    rawVersion: string | null,
+    spec: ServiceSpec,
+    opts: UpdateOptions = {},
+  ): Promise<{ Warnings: null }> {
     const version = /^\d+$/.test(rawVersion ?? '') ? Number(rawVersion) : NaN;
     if (Number.isNaN(version)) throw ApiError.invalid(`invalid service version '${rawVersion ?? ''}'`);
     const cur = this.find(ref);
+    const from = opts.registryAuthFrom ?? '';
+    if (from === 'previous-spec' && !cur.PreviousSpec)
+      throw ApiError.internal('service does not have a previous spec');
+    if (from !== '' && from !== 'spec' && from !== 'previous-spec')
+      throw ApiError.internal('unsupported registryAuthFrom value');
+    const rollback = opts.rollback ?? '';
+    if (rollback !== '' && rollback !== 'none' && rollback !== 'previous')
+      throw ApiError.internal(`unrecognized rollback option ${rollback}`);
     validateServiceSpec(spec);
     const stored = this.resolveNetworks(spec);
     await this.deps.records.commit((d) => {
       const s = d.service(cur.ID);
       if (!s) throw ApiError.notFound(`service ${cur.ID} not found`);
-      if (s.Version.Index !== version) throw new OutOfSequenceError();
-      this.deps.hooks?.checkSpec(stored);
       if (serviceMode(s.Spec).kind !== serviceMode(stored).kind)
         throw unimplemented('service mode change is not allowed');
       if (serviceName(s.Spec) !== serviceName(stored))
         throw unimplemented('renaming services is not supported');
+      if (rollback === 'previous' && !s.PreviousSpec)
+        throw failedPrecondition(`service ${s.ID} does not have a previous spec`);
+      if (s.Version.Index !== version) throw new OutOfSequenceError();
+      const next =
+        rollback === 'previous' && s.PreviousSpec
+          ? rolledBackService(s, s.PreviousSpec, d.now, d.index)
+          : updatedService(s, stored, d.now, d.index);
+      this.deps.hooks?.checkSpec(next.Spec);
       const others = [...d.services()].filter((o) => o.ID !== s.ID);
-      const ports = portsOf(stored, s.Endpoint?.Ports, others);
-      d.putService(withPorts(updatedService(s, stored, d.now, d.index), ports));
+      const ports = portsOf(next.Spec, s.Endpoint?.Ports, others);
+      d.putService(withPorts(next, ports));
     });
     return { Warnings: null };
   }
@@ -125,6 +160,8 @@ export class Services {
     const keep = taskFilter(filters, {
       service: (id) => records.service(id),
       nodeName: (id) => this.deps.nodeName(id),
+      eligible: (s) =>
+        eligibleNodes(this.deps.pool, placement(taskTemplate(s.Spec)).constraints, this.deps.nodes()),
     });
     return records
       .allTasks()

@@ -1,7 +1,9 @@
 // The store half of a pass's actions, as one change to the records: marks, desired states, new and
-// removed tasks. A createTask and the shutdown of the task it replaces land in the same write.
+// removed tasks, the updater's word on a service. A createTask and the shutdown of the task it replaces
+// land in the same write.
 import { randomSwarmId } from '../../docker/swarm-id.js';
 import type { Action } from '../actions.js';
+import { withUpdate } from '../service-record.js';
 import { newTask, withDesired, withStatus } from '../task-record.js';
 import type { Draft } from './records.js';
 
@@ -11,6 +13,7 @@ const STORE_KINDS = new Set<Action['kind']>([
   'removeTask',
   'createTask',
   'startTask',
+  'updateService',
 ]);
 
 export function isStoreAction(a: Action): boolean {
@@ -34,7 +37,9 @@ export function applyStoreActions(d: Draft, actions: readonly Action[], newId = 
       case 'shutdownTask':
       case 'startTask': {
         const t = d.task(a.taskId);
-        const next = t && withDesired(t, a.kind === 'startTask' ? 'running' : a.desiredState, d.now, d.index);
+        const to = a.kind === 'startTask' ? 'running' : a.desiredState;
+        const next =
+          t && withDesired(t, to, d.now, d.index, a.kind === 'shutdownTask' && a.handover === true);
         if (next && next !== t) {
           d.putTask(next);
           changed++;
@@ -51,6 +56,15 @@ export function applyStoreActions(d: Draft, actions: readonly Action[], newId = 
         const service = d.service(a.serviceId);
         if (service) {
           d.putTask(newTask(service, a, newId(), d.now, d.index));
+          changed++;
+        }
+        break;
+      }
+      case 'updateService': {
+        const s = d.service(a.serviceId);
+        const next = s && withUpdate(s, a, d.now, d.index);
+        if (next && next !== s) {
+          d.putService(next);
           changed++;
         }
         break;
