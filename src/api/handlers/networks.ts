@@ -137,7 +137,12 @@ export async function remove(deps: ApiDeps, ctx: RequestContext): Promise<void> 
     return;
   }
   const c = found.network;
-  if (Object.keys(await inspectParts(c)).length > 0) {
+  let attached = Object.keys(await inspectParts(c));
+  // `docker stack rm` removes the services, then their networks at once: the tasks of a service that is
+  // gone go now (they were going anyway), as swarm mode lets such a network go.
+  if (attached.length > 0 && (await deps.services.releaseContainers(attached)) > 0)
+    attached = Object.keys(await inspectParts(c));
+  if (attached.length > 0) {
     throw new ApiError(
       'forbidden',
       `error while removing network: network ${c.name} id ${c.id} has active endpoints`,

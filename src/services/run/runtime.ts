@@ -130,6 +130,26 @@ export class ServicesRuntime {
     this.ingress?.stop();
   }
 
+  /**
+   * Removes those of these containers that are task containers of a service that no longer exists (the
+   * loop would remove them soon anyway); returns how many went.
+   */
+  async releaseContainers(ids: readonly string[]): Promise<number> {
+    const wanted = new Set(ids);
+    const work: Promise<unknown>[] = [];
+    for (const engine of this.deps.pool.healthy()) {
+      for (const c of engine.containers.values()) {
+        const l = c.detail.Config.Labels ?? {};
+        if (!wanted.has(c.id) || l[TASK_LABELS.cluster] !== this.deps.clusterId) continue;
+        const serviceId = l[TASK_LABELS.serviceId] ?? '';
+        if (serviceId === '' || this.records.service(serviceId)) continue;
+        work.push(engine.ops.removeContainer(c.id, { force: true }));
+      }
+    }
+    const done = await Promise.allSettled(work);
+    return done.filter((r) => r.status === 'fulfilled').length;
+  }
+
   /** The task containers of a service (or of one task) on the engines that answer, and new ones as they come. */
   logSources(of: { serviceId?: string; taskId?: string }): {
     sources: TaskLogSource[];
