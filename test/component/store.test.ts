@@ -135,7 +135,12 @@ it('an engine that comes back without its part gets it on the same subnet; other
   await e1.start(e1.port);
   await waitFor('both parts on node-1', () => subnetOn(e1, id) && subnetOn(e1, other), 10_000);
   expect(subnetOn(e1, id)).toBe(was);
-  expect((await record(manager, other))?.parts[e1.id]?.subnet).toBe(subnetOn(e1, other));
+  // The part is made on the engine first, then recorded: wait for the record too.
+  await waitFor(
+    'node-1 part of meanwhile recorded',
+    async () => (await record(manager, other))?.parts[e1.id]?.subnet === subnetOn(e1, other),
+    10_000,
+  );
   expect(subnetOn(e1, other)).not.toBe(was);
 });
 
