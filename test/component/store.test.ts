@@ -106,11 +106,15 @@ it('records each engine’s subnet, and a restarted manager finds the same netwo
   const second = await manage();
   await waitFor('part made again', () => subnetOn(e1, id));
   expect(subnetOn(e1, id)).toBe(was);
-  const inspect = await call<{ Id: string; IPAM: { Config: { Subnet: string }[] } }>(
-    second.base,
-    'GET',
-    '/networks/keep',
-  );
+  // The engine's network list catches up with the part just made.
+  const inspect = await waitFor('both parts listed', async () => {
+    const r = await call<{ Id: string; IPAM: { Config: { Subnet: string }[] } }>(
+      second.base,
+      'GET',
+      '/networks/keep',
+    );
+    return r.body.IPAM.Config.length === 2 ? r : undefined;
+  });
   expect(inspect.body.Id).toBe(id);
   expect(inspect.body.IPAM.Config.map((c) => c.Subnet).sort()).toEqual(
     Object.values(rec?.parts ?? {})
