@@ -42,23 +42,21 @@ function stopProc(proc: ChildProcess): Promise<void> {
 async function startDnsmasq(dir: string): Promise<Server> {
   const hosts = join(dir, 'hosts');
   writeFileSync(hosts, hostsFile(NAMES, REPLICAS));
-  const host = '127.0.0.2';
-  const port = await freePort(host);
+  // The port is probed free over UDP only, and dnsmasq takes it for TCP too: try again if it exits.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dnsmasqOn('127.0.0.2', await freePort('127.0.0.2'), hosts);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
+async function dnsmasqOn(host: string, port: number, hosts: string): Promise<Server> {
   // Only the bench's hosts file (no /etc/hosts, no resolv.conf, no config file): nothing is forwarded.
-  const args = [
-    '--conf-file=/dev/null',
-    '--no-resolv',
-    '--no-hosts',
-    `--addn-hosts=${hosts}`,
-    `--port=${port}`,
-  ];
-  args.push(
-    `--listen-address=${host}`,
-    '--bind-interfaces',
-    '--no-daemon',
-    '--cache-size=10000',
-    '--local-ttl=2',
-  );
+  const args = ['--conf-file=/dev/null', '--no-resolv', '--no-hosts', `--addn-hosts=${hosts}`];
+  args.push(`--port=${port}`, `--listen-address=${host}`, '--bind-interfaces', '--no-daemon');
+  args.push('--cache-size=10000', '--local-ttl=2');
   const proc = spawn('dnsmasq', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   await new Promise<void>((resolve, reject) => {
