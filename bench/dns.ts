@@ -1,6 +1,7 @@
 // DNS: Shoal's server (a child node process) against dnsmasq serving the same 1,000 names × 4 replicas
 // from a hosts file, one at a time, both loaded by dnsperf over UDP with the same shuffled query file: a
 // saturating run (no rate limit, dnsperf's default of 100 queries in flight) and a run at a fixed rate.
+// A last row is no DNS server at all: node:dgram answering fixed bytes, the floor for any Node 20 server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -71,11 +72,11 @@ async function dnsmasqOn(host: string, port: number, hosts: string): Promise<Ser
 }
 
 /** Shoal's DnsServer in its own node process; `SHOAL_BENCH_DNS_PROF=<dir>` profiles it (--cpu-prof). */
-async function startShoal(label: string, source: string): Promise<Server> {
+async function startShoal(label: string, source: string, mode = 'shoal'): Promise<Server> {
   const prof = process.env['SHOAL_BENCH_DNS_PROF'];
   const child = await startChild(
     'dist/bench/dns-server-main.js',
-    [String(NAMES), String(REPLICAS), '127.0.0.1'],
+    [String(NAMES), String(REPLICAS), '127.0.0.1', mode],
     (out) => Number(/DNS on [\d.]+:(\d+)/.exec(out)?.[1]) || undefined,
     30_000,
     prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
@@ -105,6 +106,8 @@ export async function runDnsBench(): Promise<void> {
     () => startShoal('Shoal, asker a container (scoped)', '127.0.0.1'),
     // 127.0.0.3 is no container: answered because only one network has the name.
     () => startShoal('Shoal, asker unknown', '127.0.0.3'),
+    // Not Shoal: node:dgram answering fixed bytes, the least a Node 20 server spends a query.
+    () => startShoal('Node 20 dgram, fixed answer', '127.0.0.1', 'floor'),
   ];
   const rows: string[] = [];
   const commands: string[] = [];

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   if (all || sections.includes('scale')) await runScaleBench();
   // Its own lab of 4 plain engines, and minutes long: only when asked for.
   if (sections.includes('paths')) await runPathsBench();
-  // Needs dnsperf and dnsmasq, and takes about 1.5 minutes: only when asked for.
+  // Needs dnsperf and dnsmasq, and takes about 2 minutes: only when asked for.
   if (sections.includes('dns')) await runDnsBench();
 }
 
