@@ -1,5 +1,6 @@
 // `npm run bench`: Shoal measured side by side with what it replaces, in one run, on real engines.
 import { runComposeBench } from './compose.js';
+import { runDnsBench } from './dns.js';
 import { runHaBench } from './ha.js';
 import { runIngressBench } from './ingress.js';
 import { benchLabDown } from './lab.js';
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   if (all || sections.includes('scale')) await runScaleBench();
   // Its own lab of 4 plain engines, and minutes long: only when asked for.
   if (sections.includes('paths')) await runPathsBench();
+  // Needs dnsperf and dnsmasq, and takes about 2 minutes: only when asked for.
+  if (sections.includes('dns')) await runDnsBench();
 }
 
 main().catch((err: unknown) => {

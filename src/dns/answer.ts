@@ -5,7 +5,7 @@ import { canonical, type Address, type NameIndex } from './records.js';
 
 export type Resolution =
   /** The name is Shoal's; `addresses` may be empty for a record type it does not have (NODATA). */
-  { kind: 'answer'; addresses: Address[] } | { kind: 'nxdomain' } | { kind: 'forward' };
+  { kind: 'answer'; addresses: readonly Address[] } | { kind: 'nxdomain' } | { kind: 'forward' };
 
 /**
  * Resolves `name` for the container at `askerIp` (undefined or unknown: an address Shoal cannot place, e.g.
@@ -25,18 +25,9 @@ export function resolveName(index: NameIndex, name: string, askerIp: string | un
   const qualified = index.qualifiedName(n);
   if (qualified.length > 0) return { kind: 'answer', addresses: qualified };
   if (!asker) {
-    const found = index.everywhere(n);
-    const sets = new Set(
-      [...found.values()].map((list) =>
-        list
-          .map((a) => a.containerId)
-          .sort()
-          .join(','),
-      ),
-    );
-    // One network has it, or several have the same containers (multi-homed): unambiguous.
-    if (sets.size === 1) return { kind: 'answer', addresses: [...found.values()][0] ?? [] };
-    if (sets.size > 1) return { kind: 'nxdomain' };
+    const one = index.unambiguous(n);
+    if (one === null) return { kind: 'nxdomain' };
+    if (one.length > 0) return { kind: 'answer', addresses: one };
   }
   return isOurs(index, n) ? { kind: 'nxdomain' } : { kind: 'forward' };
 }

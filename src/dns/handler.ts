@@ -5,7 +5,6 @@ import { resolveName } from './answer.js';
 import { srvAnswer } from './srv.js';
 import type { Address, NameIndex } from './records.js';
 import {
-  addressBytes,
   encodeAnswer,
   encodeEmpty,
   parseQuery,
@@ -52,8 +51,8 @@ export function handleQuery(
 function recordsFor(type: number, addresses: readonly Address[]): Buffer[] {
   const out: Buffer[] = [];
   for (const a of addresses) {
-    if ((type === TYPE_A || type === TYPE_ANY) && a.ipv4) out.push(addressBytes(a.ipv4));
-    if ((type === TYPE_AAAA || type === TYPE_ANY) && a.ipv6) out.push(addressBytes(a.ipv6));
+    if ((type === TYPE_A || type === TYPE_ANY) && a.ipv4) out.push(a.v4Bytes);
+    if ((type === TYPE_AAAA || type === TYPE_ANY) && a.v6Bytes) out.push(a.v6Bytes);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // The cluster's names: which addresses a name has on each network, kept container by container (a change
 // of one container touches only its own names). Pure: containers in, lookups out.
+import { addressBytes } from './wire.js';
 
 /** One container as the resolver sees it. */
 export interface NamedContainer {
@@ -30,9 +31,37 @@ export interface Address {
   containerId: string;
   ipv4: string;
   ipv6?: string;
+  /** The addresses' wire bytes, made once when the container is indexed (answers copy them). */
+  readonly v4Bytes: Buffer;
+  readonly v6Bytes?: Buffer;
 }
 
-type Names = Map<string, Map<string, Address>>;
+/** One name's addresses, by container, and the same as a list made once per change (queries only read it). */
+class NameEntry {
+  readonly byContainer = new Map<string, Address>();
+  private list: readonly Address[] | undefined;
+
+  get size(): number {
+    return this.byContainer.size;
+  }
+
+  addresses(): readonly Address[] {
+    this.list ??= [...this.byContainer.values()];
+    return this.list;
+  }
+
+  set(a: Address): void {
+    this.byContainer.set(a.containerId, a);
+    this.list = undefined;
+  }
+
+  delete(id: string): void {
+    if (this.byContainer.delete(id)) this.list = undefined;
+  }
+}
+
+type Names = Map<string, NameEntry>;
+const NONE: readonly Address[] = Object.freeze([]);
 
 /** A name as looked up: lower case, no trailing dot. */
 export function canonical(name: string): string {
@@ -47,6 +76,8 @@ export class NameIndex {
   private readonly byIp = new Map<string, string>();
   private readonly containers = new Map<string, NamedContainer>();
   private readonly projects = new Map<string, number>();
+  /** For an asker Shoal cannot place: each name's one answer, or null when networks disagree (cleared on change). */
+  private readonly unplaced = new Map<string, readonly Address[] | null>();
 
   get size(): number {
     return this.containers.size;
@@ -55,14 +86,20 @@ export class NameIndex {
   /** Adds or replaces a container's names; a container not serving keeps none. */
   set(c: NamedContainer): void {
     this.remove(c.id);
+    this.unplaced.clear();
     this.containers.set(c.id, c);
     for (const e of c.endpoints) if (e.ipv4) this.byIp.set(e.ipv4, c.id);
     if (c.compose) this.projects.set(c.compose.project, (this.projects.get(c.compose.project) ?? 0) + 1);
     if (!c.serving) return;
     for (const e of c.endpoints) {
-      const addr: Address = { containerId: c.id, ipv4: e.ipv4, ...(e.ipv6 ? { ipv6: e.ipv6 } : {}) };
+      const addr: Address = {
+        containerId: c.id,
+        ipv4: e.ipv4,
+        v4Bytes: addressBytes(e.ipv4),
+        ...(e.ipv6 ? { ipv6: e.ipv6, v6Bytes: addressBytes(e.ipv6) } : {}),
+      };
       let names = this.scoped.get(e.networkId);
-      if (!names) this.scoped.set(e.networkId, (names = new Map<string, Map<string, Address>>()));
+      if (!names) this.scoped.set(e.networkId, (names = new Map<string, NameEntry>()));
       for (const n of namesOn(c, e)) put(names, n, addr);
       if (c.compose) put(this.qualified, `${c.compose.service}.${c.compose.project}`, addr);
     }
@@ -71,6 +108,7 @@ export class NameIndex {
   remove(id: string): void {
     const c = this.containers.get(id);
     if (!c) return;
+    this.unplaced.clear();
     this.containers.delete(id);
     for (const e of c.endpoints) if (this.byIp.get(e.ipv4) === id) this.byIp.delete(e.ipv4);
     if (c.compose) {
@@ -99,24 +137,47 @@ export class NameIndex {
     return id === undefined ? undefined : this.containers.get(id);
   }
 
-  /** The addresses of `name` on one network. */
-  onNetwork(networkId: string, name: string): Address[] {
-    return [...(this.scoped.get(networkId)?.get(name)?.values() ?? [])];
+  /** The addresses of `name` on one network (a shared list: read it, do not change it). */
+  onNetwork(networkId: string, name: string): readonly Address[] {
+    return this.scoped.get(networkId)?.get(name)?.addresses() ?? NONE;
   }
 
   /** `<service>.<project>` from anywhere. */
-  qualifiedName(name: string): Address[] {
-    return [...(this.qualified.get(name)?.values() ?? [])];
+  qualifiedName(name: string): readonly Address[] {
+    return this.qualified.get(name)?.addresses() ?? NONE;
   }
 
   /** Every network where `name` has addresses, with them (for an asker Shoal cannot place). */
-  everywhere(name: string): Map<string, Address[]> {
-    const out = new Map<string, Address[]>();
+  everywhere(name: string): Map<string, readonly Address[]> {
+    const out = new Map<string, readonly Address[]>();
     for (const [net, names] of this.scoped) {
       const hit = names.get(name);
-      if (hit && hit.size > 0) out.set(net, [...hit.values()]);
+      if (hit && hit.size > 0) out.set(net, hit.addresses());
     }
     return out;
+  }
+
+  /**
+   * `name` for an asker Shoal cannot place: the addresses when one network has it (or several have the same
+   * containers: multi-homed), null when they disagree, an empty list when none has it. Worked out once per
+   * name until the index changes.
+   */
+  unambiguous(name: string): readonly Address[] | null {
+    const known = this.unplaced.get(name);
+    if (known !== undefined) return known;
+    const found = this.everywhere(name);
+    const sets = new Set(
+      [...found.values()].map((l) =>
+        l
+          .map((a) => a.containerId)
+          .sort()
+          .join(','),
+      ),
+    );
+    const answer = sets.size > 1 ? null : ([...found.values()][0] ?? NONE);
+    if (this.unplaced.size > 10_000) this.unplaced.clear();
+    this.unplaced.set(name, answer);
+    return answer;
   }
 
   hasProject(project: string): boolean {
@@ -138,8 +199,8 @@ function namesOn(c: NamedContainer, e: NamedEndpoint): Set<string> {
 
 function put(names: Names, name: string, addr: Address): void {
   let m = names.get(name);
-  if (!m) names.set(name, (m = new Map<string, Address>()));
-  m.set(addr.containerId, addr);
+  if (!m) names.set(name, (m = new NameEntry()));
+  m.set(addr);
 }
 
 function drop(names: Names, name: string, id: string): void {

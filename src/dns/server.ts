@@ -40,7 +40,7 @@ export class DnsServer {
   private async listenOne(a: Listen): Promise<Listen> {
     for (let attempt = 0; ; attempt++) {
       const u = createSocket({ type: a.host.includes(':') ? 'udp6' : 'udp4' });
-      u.on('message', (msg, rinfo) => void this.udpQuery(u, msg, rinfo.address, rinfo.port));
+      u.on('message', (msg, rinfo) => this.udpQuery(u, msg, rinfo.address, rinfo.port));
       u.on('error', (err) => log.warn(`DNS on udp ${a.host}:${a.port}: ${err.message}`));
       await new Promise<void>((resolve, reject) => {
         u.once('error', reject);
@@ -89,9 +89,19 @@ export class DnsServer {
     return q ? encodeEmpty(q, RCODE_SERVFAIL, false) : undefined;
   }
 
-  private async udpQuery(sock: UdpSocket, msg: Buffer, host: string, port: number): Promise<void> {
-    const reply = await this.answer(msg, unmapped(host), 'udp');
-    if (reply) sock.send(reply, port, host);
+  /** A UDP query: answered in the same tick from the index (no promise), forwarded otherwise. */
+  private udpQuery(sock: UdpSocket, msg: Buffer, host: string, port: number): void {
+    const asker = unmapped(host);
+    const outcome = handleQuery(this.deps.index, msg, asker, 'udp', this.deps.settings);
+    if ('drop' in outcome) return;
+    if ('reply' in outcome) {
+      this.counts.answered++;
+      sock.send(outcome.reply, port, host);
+      return;
+    }
+    void this.answer(msg, asker, 'udp').then((reply) => {
+      if (reply) sock.send(reply, port, host);
+    });
   }
 
   private tcpConnection(sock: Socket): void {
