@@ -65,7 +65,8 @@ const NONE: readonly Address[] = Object.freeze([]);
 
 /** A name as looked up: lower case, no trailing dot. */
 export function canonical(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '');
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
 }
 
 export class NameIndex {

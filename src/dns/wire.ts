@@ -38,7 +38,7 @@ export function parseQuery(buf: Buffer): Query | undefined {
   // A query (QR 0), standard opcode, one question, no answers or authorities, at most the OPT record.
   if ((flags & 0xf800) !== 0 || buf.readUInt16BE(4) !== 1) return undefined;
   if (buf.readUInt16BE(6) !== 0 || buf.readUInt16BE(8) !== 0 || buf.readUInt16BE(10) > 1) return undefined;
-  const labels: string[] = [];
+  let name = '';
   let at = 12;
   for (;;) {
     const len = buf[at];
@@ -46,7 +46,8 @@ export function parseQuery(buf: Buffer): Query | undefined {
     at++;
     if (len === 0) break;
     if (at + len > buf.length) return undefined;
-    labels.push(buf.toString('latin1', at, at + len).toLowerCase());
+    name =
+      name === '' ? buf.toString('latin1', at, at + len) : `${name}.${buf.toString('latin1', at, at + len)}`;
     at += len;
   }
   if (at + 4 > buf.length) return undefined;
@@ -60,7 +61,7 @@ export function parseQuery(buf: Buffer): Query | undefined {
     if (at + 11 > buf.length || buf[at] !== 0 || buf.readUInt16BE(at + 1) !== TYPE_OPT) return undefined;
     ednsSize = buf.readUInt16BE(at + 3);
   }
-  return { id: buf.readUInt16BE(0), flags, name: labels.join('.'), type, qclass, question, ednsSize };
+  return { id: buf.readUInt16BE(0), flags, name: name.toLowerCase(), type, qclass, question, ednsSize };
 }
 
 /** The most a UDP answer may hold for this query (512 without EDNS; never more than 4096). */
