@@ -8,10 +8,23 @@ let S = '';
 
 useShoal((s) => (S = s.host));
 
+/** One counter's value in Shoal's /metrics (its labels given as they appear, sorted: `filter="constraint"`). */
+async function metric(name: string, labels: string): Promise<number> {
+  const text = await (await fetch(`${S.replace('tcp://', 'http://')}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
 const nodeOf = async (name: string) =>
   (await docker(S, ['inspect', '--format', '{{.Node.Name}} {{.State.Status}}', name])).stdout.trim();
 
 it('moves on-node-failure containers off a stopped engine and removes the stale copy when it returns', async () => {
+  // Scraped before and after: a placement that fits nowhere and a move count in /metrics.
+  const failedBefore = await metric('shoal_scheduling_failures_total', 'filter="constraint"');
+  const movedBefore = await metric('shoal_reschedules_total', 'result="moved"');
+  const nowhere = await docker(S, ['run', '-d', '-e', 'constraint:node==nowhere', 'busybox:local', 'true']);
+  expect(nowhere.code).toBe(125);
+  expect(await metric('shoal_scheduling_failures_total', 'filter="constraint"')).toBe(failedBefore + 1);
   await docker(S, [
     'run',
     '-d',
@@ -54,6 +67,7 @@ it('moves on-node-failure containers off a stopped engine and removes the stale 
     30_000,
   );
   expect(moved).toMatch(/^node-[02] running$/);
+  expect(await metric('shoal_reschedules_total', 'result="moved"')).toBe(movedBefore + 1);
   const labels = (
     await docker(S, [
       'inspect',
