@@ -28,6 +28,7 @@ export interface TaskView {
   NodeID?: string;
   Status: { State: string };
   DesiredState: string;
+  Spec?: { ContainerSpec?: { Image?: string } };
 }
 
 /** The service's tasks that are meant to run (the filter `docker service ps` sends). */
