@@ -105,11 +105,14 @@ export async function runScaleBench(): Promise<void> {
       f.par && `${f.par.count} creates`,
       f.psAll && `${f.psAll.count} ps`,
     ];
-    say(`  ${name}: done (${sample.filter(Boolean).join(', ')}; load average ${loadAverage()})`);
+    say(
+      `  ${name}: done (${sample.filter(Boolean).join(', ') || 'nothing measured'}; load average ${loadAverage()})`,
+    );
   }
   printTable(
     `Classic vs Shoal, ${ENGINES} engines × ${PER_ENGINE} containers`,
     lines(figures.get('classic') ?? {}, figures.get('Shoal') ?? {}),
+    new Map([...figures].map(([name, f]) => [name, f.failure ?? f.par?.stoppedBy])),
     say,
   );
 }

@@ -58,7 +58,13 @@ const show = (v: number | undefined, unit: string): string => {
   return `${v.toFixed(digits)} ${unit}`;
 };
 
-export function printTable(title: string, lines: readonly Line[], say: (l: string) => void): void {
+/** The table, then what stopped a frontend (a crash, a timeout, not starting): those are results too. */
+export function printTable(
+  title: string,
+  lines: readonly Line[],
+  failures: ReadonlyMap<string, string | undefined>,
+  say: (l: string) => void,
+): void {
   say(`\n${title}   (load average ${loadAverage()})`);
   const w = Math.max(...lines.map((l) => l.what.length), 10);
   say(
@@ -74,6 +80,7 @@ export function printTable(title: string, lines: readonly Line[], say: (l: strin
       `  ${l.what.padEnd(w)}  ${show(l.classic, l.unit).padStart(13)}  ${show(l.shoal, l.unit).padStart(13)}  ${ratio.padStart(8)}  ${goal}${l.note ? `  (${l.note})` : ''}`,
     );
   }
+  for (const [name, failure] of failures) say(`  ${name}: ${failure ?? 'ran every step'}`);
 }
 
 export const loadAverage = (): string =>
