@@ -1,5 +1,5 @@
-// Starting the processes under test (Shoal, the comparison proxies) as children, so the load generator
-// does not share their event loop.
+// Starting the processes under test (Shoal, classic Swarm, the comparison proxies) as children, so the load
+// generator does not share their event loop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -7,6 +7,8 @@ export interface Child {
   proc: ChildProcess;
   port: number;
   rssKiB(): number;
+  /** Undefined while it runs; once it has exited, its first fatal line (Go's `fatal error:`/`panic:`) or code. */
+  ended(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -19,20 +21,27 @@ function rssOf(pid: number | undefined): number {
   }
 }
 
-/** Spawns `node …nodeArgs script args…` and waits until `ready` finds its port in stdout or stderr. */
-export function startChild(
-  script: string,
+const FATAL = /^(fatal error: .*|panic: .*|Uncaught .*|\w*Error: .*)$/m;
+
+/** Spawns `command args…` and waits until `ready` finds its port in stdout or stderr. */
+export function startProcess(
+  command: string,
   args: string[],
   ready: (out: string) => number | undefined,
   timeoutMs = 30_000,
-  nodeArgs: string[] = [],
 ): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const proc = spawn('node', [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let fatal: string | undefined;
+    let ended: string | undefined;
+    // After readiness only fatal lines are kept, so a chatty child (classic logs every engine) costs nothing.
+    const watch = (d: Buffer) => {
+      fatal ??= FATAL.exec(d.toString())?.[1];
+    };
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
-      reject(new Error(`${script} did not become ready:\n${out}`));
+      reject(new Error(`${command} did not become ready in ${timeoutMs / 1000} s:\n${out.slice(-2000)}`));
     }, timeoutMs);
     const onData = (d: Buffer) => {
       out += d.toString();
@@ -41,15 +50,16 @@ export function startChild(
       clearTimeout(timer);
       proc.stdout?.off('data', onData);
       proc.stderr?.off('data', onData);
-      proc.stdout?.resume();
-      proc.stderr?.resume();
+      proc.stdout?.on('data', watch);
+      proc.stderr?.on('data', watch);
       resolve({
         proc,
         port,
         rssKiB: () => rssOf(proc.pid),
+        ended: () => ended,
         stop: () =>
           new Promise((done) => {
-            if (proc.exitCode !== null) return done();
+            if (proc.exitCode !== null || proc.signalCode !== null) return done();
             proc.once('exit', () => done());
             proc.kill('SIGTERM');
           }),
@@ -57,11 +67,28 @@ export function startChild(
     };
     proc.stdout?.on('data', onData);
     proc.stderr?.on('data', onData);
-    proc.once('exit', (code) => {
+    proc.once('error', (err) => {
       clearTimeout(timer);
-      reject(new Error(`${script} exited with ${code}:\n${out}`));
+      reject(err);
+    });
+    proc.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      fatal ??= FATAL.exec(out)?.[1];
+      ended = fatal ?? `exited with ${code ?? signal}`;
+      reject(new Error(`${command} ${ended}:\n${out.slice(-2000)}`));
     });
   });
+}
+
+/** Spawns `node …nodeArgs script args…` and waits until `ready` finds its port in stdout or stderr. */
+export function startChild(
+  script: string,
+  args: string[],
+  ready: (out: string) => number | undefined,
+  timeoutMs = 30_000,
+  nodeArgs: string[] = [],
+): Promise<Child> {
+  return startProcess('node', [...nodeArgs, script, ...args], ready, timeoutMs);
 }
 
 /**

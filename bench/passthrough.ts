@@ -6,6 +6,7 @@ import { Client } from 'undici';
 import { benchLab } from './lab.js';
 import type { LabLayout } from '../src/lab/layout.js';
 import { startChild, startManager, type Child } from './children.js';
+import { compareWithClassic } from './classic-proxy.js';
 import { load, type LoadResult, type Target } from './load.js';
 import { benchStoreArgs } from './store.js';
 
@@ -187,6 +188,9 @@ export async function runPassthroughBench(): Promise<void> {
       say(`  ${name.padEnd(12)} → ${await tryHijack(port, e.Id)}`);
     }
     say(`\nShoal RSS after the run: ${(shoalChild.rssKiB() / 1024).toFixed(1)} MiB`);
+    // Alone on the machine: the processes above are stopped first.
+    await Promise.all(children.splice(0).map((c) => c.stop()));
+    await compareWithClassic(lab, lab.nodes.length * CONTAINERS_PER_ENGINE, container);
   } finally {
     await Promise.all(children.map((c) => c.stop()));
     // Leave the lab clean for the next section.
