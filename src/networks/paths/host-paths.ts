@@ -86,7 +86,7 @@ export class HostPaths implements PathKeeper {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.debounce) clearTimeout(this.debounce);
-    // Another manager on this host routes the same parts back: its routes stay.
+    // Another manager on this host routes the same parts back: the routes stay for it.
     const ip = this.local?.hostIp;
     if (this.opts.managers?.().some((m) => m.host === ip)) return;
     await this.local?.clear(this.vni);
@@ -131,7 +131,10 @@ export class HostPaths implements PathKeeper {
     const manager = await this.local?.info(engines);
     if (manager) this.opts.local?.hostIp?.(manager.ip);
     const runs: Promise<unknown>[] = [];
-    if (manager) runs.push(this.local?.apply(manager, engines, this.mode, this.vni) ?? Promise.resolve());
+    if (manager) {
+      const shared = this.opts.managers?.().some((m) => m.host === manager.ip) ?? false;
+      runs.push(this.local?.apply(manager, engines, this.mode, this.vni, shared) ?? Promise.resolve());
+    }
     if (this.opts.leads?.() ?? true) {
       const hosts = [...engines, ...managerHosts(manager, this.opts.managers?.() ?? [])];
       runs.push(...this.pool.healthy().map((e) => this.sync(e, hosts, force)));

@@ -47,11 +47,21 @@ export class LocalHost {
     };
   }
 
-  /** Routes every engine's parts here (no firewall chains: this host forwards nothing). */
-  async apply(self: HostInfo, all: readonly HostInfo[], mode: PathMode, vni: number): Promise<boolean> {
+  /**
+   * Routes every engine's parts here (no firewall chains: this host forwards nothing). `shared`: another
+   * manager routes on this host too, so only the routes this one made may go; else every route of Shoal's
+   * protocol the plan lacks goes (what an earlier run of this manager left, say).
+   */
+  async apply(
+    self: HostInfo,
+    all: readonly HostInfo[],
+    mode: PathMode,
+    vni: number,
+    shared = false,
+  ): Promise<boolean> {
     const plan = planFor(self, all, mode, vni);
     const want = plan.peers.flatMap((p) => p.subnets);
-    const script = hostScript(plan, { firewall: false, owned: this.made });
+    const script = hostScript(plan, { firewall: false, ...(shared ? { owned: this.made } : {}) });
     this.made = [...new Set([...this.made, ...want])];
     try {
       const report = parseReport(await run('sh', ['-c', script]));
