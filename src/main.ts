@@ -146,12 +146,21 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
         answers: config.dns.answers,
         upstreams: config.dns.upstreams,
         rng: opts.rng,
+        // With --replication every manager serves DNS; containers get the others' resolvers after its own.
+        otherManagers: () => replication?.managers.others().map((m) => m.resolvers) ?? [],
       })
     : undefined;
   const paths = new HostPaths(pool, {
     mode: config.networkPaths,
     leads: () => leads(),
-    local: dns ? { addresses: dns.resolvers() } : undefined,
+    local: dns
+      ? {
+          addresses: dns.ownAddresses(),
+          hostIp: (ip) => replication?.managers.announce({ host: ip }),
+        }
+      : undefined,
+    managers: () =>
+      (replication?.managers.others() ?? []).map((m) => ({ host: m.host ?? '', addresses: m.resolvers })),
   });
   let deps: ApiDeps = {
     pool,
@@ -224,6 +233,8 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
       lost: () => undefined,
       leader: () => undefined,
     });
+    replication.managers.announce({ resolvers: dns?.ownAddresses() ?? [] });
+    replication.managers.onChange(() => paths.managersChanged());
     forwarder = new ReplicaForwarder(replication.election, engineConnectOptions(config.tls.front));
     deps = { ...deps, replica: forwarder };
   }

@@ -5,6 +5,7 @@ import { log } from '../log.js';
 import type { Pool } from '../pool/pool.js';
 import { ClusterNames } from './cluster-names.js';
 import { ensureLocalAddress, systemNameservers } from './local-address.js';
+import { resolverList } from './resolver-list.js';
 import { DnsServer, type Listen } from './server.js';
 import { Upstreams, type Upstream } from './upstream.js';
 
@@ -17,6 +18,8 @@ export interface DnsOptions {
   /** Upstreams for names that are not Shoal's; default: this machine's /etc/resolv.conf. */
   upstreams?: readonly Upstream[];
   rng?: () => number;
+  /** With several managers: the other managers' resolver addresses, one list per manager, read at each create. */
+  otherManagers?: () => readonly (readonly string[])[];
 }
 
 export class ClusterDns {
@@ -43,9 +46,14 @@ export class ClusterDns {
     });
   }
 
-  /** The addresses containers are given as their resolvers. */
-  resolvers(): string[] {
+  /** This manager's own resolver addresses (--dns-listen): the engines' hosts route them here. */
+  ownAddresses(): string[] {
     return this.opts.listen.map((l) => l.host);
+  }
+
+  /** The addresses containers are given as their resolvers: this manager's first, then the others'. */
+  resolvers(): string[] {
+    return resolverList(this.ownAddresses(), this.opts.otherManagers?.() ?? []);
   }
 
   listening(): readonly Listen[] {

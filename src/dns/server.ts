@@ -68,7 +68,7 @@ export class DnsServer {
   }
 
   async close(): Promise<void> {
-    for (const u of this.udp) u.close();
+    for (const u of this.udp.splice(0)) u.close();
     for (const c of this.conns) c.destroy();
     await Promise.all(this.tcp.map((t) => new Promise<void>((r) => t.close(() => r()))));
     this.deps.upstreams.close();
@@ -100,7 +100,8 @@ export class DnsServer {
       return;
     }
     void this.answer(msg, asker, 'udp').then((reply) => {
-      if (reply) sock.send(reply, port, host);
+      // The server may have closed while the upstream answered (a manager stopping).
+      if (reply && this.udp.includes(sock)) sock.send(reply, port, host);
     });
   }
 

@@ -1,11 +1,15 @@
-// --replication: the election for one manager, from its config (a replica's forwarding is the API's).
+// --replication: the election for one manager, and its place in the list of managers, from its config (a
+// replica's forwarding is the API's).
 import { keyOf } from '../consul/address.js';
 import type { Discovery } from '../discovery/discovery.js';
 import { ConsulDiscovery } from '../discovery/consul.js';
 import { Election, type ElectionHooks } from './election.js';
+import { ManagerDirectory } from './managers.js';
 
 export interface Replication {
   readonly election: Election;
+  /** Every manager of the cluster, as each announces itself. */
+  readonly managers: ManagerDirectory;
   role(): { role: 'primary' } | { role: 'replica'; primary: string };
   stop(): Promise<void>;
 }
@@ -25,13 +29,22 @@ export function startReplication(
     settings.ttlMs,
     hooks,
   );
+  const managers = new ManagerDirectory(
+    discovery.connection,
+    keyOf(discovery.prefix, 'docker/swarm/managers'),
+    settings.advertise,
+    settings.ttlMs,
+  );
   election.start();
+  managers.start();
   return {
     election,
+    managers,
     role: () =>
       election.isLeader() ? { role: 'primary' } : { role: 'replica', primary: election.leaderAddr() ?? '' },
     async stop() {
       await election.stop();
+      await managers.stop();
     },
   };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { helperImageTar } from '../../src/networks/paths/helper.js';
 import { macOf } from '../../src/networks/paths/host-paths.js';
+import { managerHosts, resolverParts } from '../../src/networks/paths/managers.js';
 import { planFor, type HostInfo } from '../../src/networks/paths/plan.js';
 import { hostScript, parseReport } from '../../src/networks/paths/script.js';
 
@@ -80,5 +81,66 @@ describe('the helper image', () => {
     }
     expect(macOf('x')).toBe(macOf('x'));
     expect(macOf('x')).toMatch(/^02(:[0-9a-f]{2}){5}$/);
+  });
+});
+
+describe('the managers’ hosts', () => {
+  const engine = host(0, [['n1', '198.18.64.0/24']]);
+  const leader: HostInfo = {
+    name: 'manager',
+    ip: '198.18.7.1',
+    mac: macOf('manager:198.18.7.1'),
+    parts: resolverParts(['198.18.211.53']),
+  };
+
+  it('are one peer per host address, each routed its resolvers from every engine, without NAT', () => {
+    const hosts = managerHosts(leader, [
+      { host: '198.18.7.1', addresses: ['198.18.211.54'] },
+      { host: '198.18.7.2', addresses: ['198.18.211.55'] },
+      { host: '', addresses: ['198.18.211.56'] },
+      { host: '198.18.7.3', addresses: [] },
+    ]);
+    expect(hosts.map((h) => [h.ip, h.parts.map((p) => p.subnet)])).toEqual([
+      ['198.18.7.1', ['198.18.211.53/32', '198.18.211.54/32']],
+      ['198.18.7.2', ['198.18.211.55/32']],
+    ]);
+    const p = planFor(engine, [engine, ...hosts], 'auto', 4242);
+    expect(p.peers.map((x) => [x.name, x.ip, x.subnets])).toEqual([
+      ['manager', '198.18.7.1', ['198.18.211.53/32', '198.18.211.54/32']],
+      ['manager:198.18.7.2', '198.18.7.2', ['198.18.211.55/32']],
+    ]);
+    expect(p.noNat).toContainEqual({ local: '198.18.64.0/24', remote: '198.18.211.55/32' });
+    expect(p.accept).toContainEqual({ bridge: 'br-n10', remote: '198.18.211.54/32' });
+  });
+
+  it('without this manager as a peer (not root): the others still', () => {
+    const hosts = managerHosts(undefined, [{ host: '198.18.7.2', addresses: ['198.18.211.55'] }]);
+    expect(hosts).toEqual([
+      {
+        name: 'manager:198.18.7.2',
+        ip: '198.18.7.2',
+        mac: macOf('manager:198.18.7.2'),
+        parts: resolverParts(['198.18.211.55']),
+      },
+    ]);
+  });
+
+  it('a manager host’s script removes only the routes its manager made', () => {
+    const script = hostScript(planFor(leader, [leader, engine], 'auto', 4242), {
+      firewall: false,
+      owned: ['198.18.65.0/24'],
+    });
+    expect(script).toContain('for s in 198.18.65.0/24; do');
+    expect(script).not.toContain('ip route show proto');
+    expect(script).not.toContain('iptables');
+    const all = hostScript(planFor(leader, [leader, engine], 'auto', 4242), { firewall: false });
+    expect(all).toContain('ip route show proto $PROTO');
+    const dir = mkdtempSync(join(tmpdir(), 'shoal-script-'));
+    try {
+      writeFileSync(join(dir, 's.sh'), script);
+      execFileSync('sh', ['-n', join(dir, 's.sh')]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

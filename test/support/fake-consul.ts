@@ -313,15 +313,14 @@ export class FakeConsul {
     const deadline = Date.now() + waitMs + Math.floor(Math.random() * (waitMs / 16));
     while (current() <= Number(want) && Date.now() < deadline && !res.destroyed && this.server) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(done, deadline - Date.now());
+        const t = setTimeout(() => w(), deadline - Date.now());
         t.unref();
-        function done(): void {
-          clearTimeout(t);
-          resolve();
-        }
+        // Each round's listener goes with the round: a query woken many times keeps none behind.
         const w = () => {
+          clearTimeout(t);
           this.waiters.delete(w);
-          done();
+          res.off('close', w);
+          resolve();
         };
         this.waiters.add(w);
         res.once('close', w);

@@ -48,6 +48,8 @@ export interface FakeContainer {
   files: Map<string, FakeFile>;
   /** Host ports the engine picked at start for bindings without one (`"80/tcp"` → port), while running. */
   assigned?: Record<string, number>;
+  /** Its endpoints as inspect shows them (NetworkSettings.Networks), for tests that need addresses. */
+  Networks?: Record<string, { NetworkID: string; IPAddress: string; Aliases?: string[] }>;
 }
 
 export interface FakeFile {
@@ -332,7 +334,7 @@ export class FakeEngine {
       },
       Config: { Image: c.Image, Cmd: c.Cmd, Labels: c.Labels, ExposedPorts: c.ExposedPorts, Tty: c.Tty },
       HostConfig: { NetworkMode: 'default', ...c.HostConfig },
-      NetworkSettings: { Ports: ports },
+      NetworkSettings: { Ports: ports, ...(c.Networks ? { Networks: c.Networks } : {}) },
       ExecIDs: c.execs.length ? c.execs : null,
     };
   }
@@ -790,6 +792,7 @@ const HOST_CONFIG_KEPT = new Set([
   'Init',
   'Privileged',
   'ReadonlyRootfs',
+  'Dns',
 ]);
 
 function knownHostConfig(hc: unknown): Record<string, unknown> {

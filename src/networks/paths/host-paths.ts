@@ -9,6 +9,7 @@ import { clusterNetworks } from '../cluster-networks.js';
 import { runOnHost } from './helper.js';
 import type { PathKeeper } from './keeper.js';
 import { LocalHost } from './local-host.js';
+import { managerHosts, type ManagerHost } from './managers.js';
 import { macOf } from './host-paths-id.js';
 
 export { macOf } from './host-paths-id.js';
@@ -17,8 +18,13 @@ import { hostScript, parseReport, type ScriptReport } from './script.js';
 
 export interface HostPathsOptions {
   mode: PathMode | 'off';
-  /** Addresses of this manager that containers must reach with their own addresses (the DNS). */
-  local?: { addresses: readonly string[] };
+  /**
+   * Addresses of this manager that containers must reach with their own addresses (the DNS), and a hook told
+   * this host's address toward the engines once it is known (the other managers route to it).
+   */
+  local?: { addresses: readonly string[]; hostIp?: (ip: string) => void };
+  /** With several managers: the others' hosts and resolver addresses (the leader routes them too). */
+  managers?: () => readonly ManagerHost[];
   /** Only the leader changes hosts (absent: always). */
   leads?: () => boolean;
   /** VXLAN network identifier shared by the cluster's hosts. */
@@ -80,7 +86,15 @@ export class HostPaths implements PathKeeper {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.debounce) clearTimeout(this.debounce);
+    // Another manager on this host routes the same parts back: the routes stay for it.
+    const ip = this.local?.hostIp;
+    if (this.opts.managers?.().some((m) => m.host === ip)) return;
     await this.local?.clear(this.vni);
+  }
+
+  /** The set of managers changed: the engines route to the ones there are now. */
+  managersChanged(): void {
+    if (this.enabled) this.changed(true);
   }
 
   private get vni(): number {
@@ -107,14 +121,24 @@ export class HostPaths implements PathKeeper {
     return `${modes}, ${ok}/${s.expected} peers${s.report?.rulesOk === false ? ', rules failed' : ''}`;
   }
 
-  /** Brings every healthy host to its plan; resolves when all ran (or `timeoutMs` passed). */
+  /**
+   * Brings every healthy host to its plan (the leader), and this manager's own host (every manager: the
+   * parts routed back to it); resolves when all ran (or `timeoutMs` passed).
+   */
   async syncAll(force = false, timeoutMs = 10_000): Promise<void> {
-    if (!this.enabled || !(this.opts.leads?.() ?? true)) return;
+    if (!this.enabled) return;
     const engines = this.hostInfos();
     const manager = await this.local?.info(engines);
-    const hosts = manager ? [...engines, manager] : engines;
-    const runs: Promise<unknown>[] = this.pool.healthy().map((e) => this.sync(e, hosts, force));
-    if (manager) runs.push(this.local?.apply(manager, hosts, this.mode, this.vni) ?? Promise.resolve());
+    if (manager) this.opts.local?.hostIp?.(manager.ip);
+    const runs: Promise<unknown>[] = [];
+    if (manager) {
+      const shared = this.opts.managers?.().some((m) => m.host === manager.ip) ?? false;
+      runs.push(this.local?.apply(manager, engines, this.mode, this.vni, shared) ?? Promise.resolve());
+    }
+    if (this.opts.leads?.() ?? true) {
+      const hosts = [...engines, ...managerHosts(manager, this.opts.managers?.() ?? [])];
+      runs.push(...this.pool.healthy().map((e) => this.sync(e, hosts, force)));
+    }
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
     await Promise.race([Promise.all(runs), deadline]);

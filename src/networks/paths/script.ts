@@ -56,11 +56,21 @@ peer() {
 }
 `;
 
-const CLEANUP = `ip route show proto $PROTO | while read -r s _; do
+const CLEANUP_ROUTES = `ip route show proto $PROTO | while read -r s _; do
   case "$s" in */*) ;; *) s="$s/32" ;; esac
   case "$want" in *" $s "*) ;; *) ip route del "$s" proto $PROTO ;; esac
 done
-if ip link show $DEV >/dev/null 2>&1; then
+`;
+
+/** Only the routes listed (what this run's owner made before), for a host that others route on too. */
+function cleanupOwned(owned: readonly string[]): string {
+  return `for s in ${owned.map(word).join(' ')}; do
+  case "$want" in *" $s "*) ;; *) ip route del "$s" proto $PROTO 2>/dev/null ;; esac
+done
+`;
+}
+
+const CLEANUP_DEVICE = `if ip link show $DEV >/dev/null 2>&1; then
   if [ $vx_up = 0 ]; then ip link del $DEV
   else
     bridge fdb show dev $DEV | while read -r m _; do
@@ -93,8 +103,17 @@ else echo "rules ${table} failed"; fi
 `;
 }
 
-/** `firewall: false` for a host without Docker (the manager's): routes only, no chains. */
-export function hostScript(plan: HostPlan, opts: { firewall?: boolean } = {}): string {
+export interface ScriptOptions {
+  /** false for a host without Docker (a manager's): routes only, no chains. */
+  firewall?: boolean;
+  /**
+   * The routes this script may remove when the plan no longer has them (those its owner made before); by
+   * default every route of Shoal's protocol on the host. A manager's host may hold another manager's.
+   */
+  owned?: readonly string[];
+}
+
+export function hostScript(plan: HostPlan, opts: ScriptOptions = {}): string {
   const { self } = plan;
   const head = `VNI=${word(plan.vni)}; LOCAL=${word(self.ip)}; MAC=${word(self.mac)}\n`;
   const peers = plan.peers
@@ -114,7 +133,8 @@ export function hostScript(plan: HostPlan, opts: { firewall?: boolean } = {}): s
     PRELUDE,
     head,
     peers,
-    CLEANUP,
+    opts.owned === undefined ? CLEANUP_ROUTES : opts.owned.length > 0 ? cleanupOwned(opts.owned) : '',
+    CLEANUP_DEVICE,
     ...(opts.firewall === false
       ? []
       : [
