@@ -9,7 +9,9 @@ import { pendingName } from '../../scheduler/request.js';
 import { createContainer } from '../../placement/create-container.js';
 import { withClusterDns, withHeldAliases } from '../../docker/dns-body.js';
 import { readGoBody } from '../body.js';
-import { listContainers, parseListQuery } from '../container-list.js';
+import { entryJson } from '../container-json.js';
+import { listContainers, parseListQuery, selectContainers } from '../container-list.js';
+import { sendJsonArray } from '../json-array.js';
 import { param, type RequestContext } from '../context.js';
 import type { ApiDeps } from '../deps.js';
 import { exchange, sendExchange } from '../proxy.js';
@@ -33,13 +35,27 @@ function assertNameFree(deps: ApiDeps, name: string): void {
 
 export async function list(deps: ApiDeps, ctx: RequestContext): Promise<void> {
   const q = parseListQuery(ctx.query);
+  if (!boolValue(ctx.query.get('size'))) {
+    const now = Date.now();
+    const rows = selectContainers(deps.pool, q);
+    await sendJsonArray(
+      ctx.res,
+      200,
+      mapIterable(rows, (r) => entryJson(r.engine, r.c, now)),
+    );
+    return;
+  }
   const rows = listContainers(deps.pool, q);
-  if (boolValue(ctx.query.get('size'))) await addSizes(rows);
+  await addSizes(rows);
   sendJson(
     ctx.res,
     200,
     rows.map((r) => r.entry),
   );
+}
+
+function* mapIterable<T, U>(items: readonly T[], fn: (item: T) => U): Iterable<U> {
+  for (const item of items) yield fn(item);
 }
 
 /**
