@@ -126,6 +126,7 @@ class Matcher {
 
   matches(engine: Engine, c: CachedContainer): boolean {
     const f = this.q.filters;
+    if (f.size === 0) return true;
     const s = c.summary;
     const state = c.detail.State;
     const name = c.name;
