@@ -102,6 +102,7 @@ async function round(targets: Target[], big: boolean): Promise<void> {
     : [
         ['ps, 16 conns', '/v1.41/containers/json', 16, 40_000],
         ['info, 16 conns', '/v1.41/info', 16, 40_000],
+        ['_ping, 16 conns', '/_ping', 16, 40_000],
       ];
   for (const [probe, path, concurrency, requests] of probes) {
     say(`  ${probe}:`);
