@@ -29,3 +29,16 @@ export function splitJson(obj: Record<string, unknown>, key: string): SplitJson 
   if (tail === undefined) return { head: `${head}${sep}${JSON.stringify(key)}:`, tail: '}' };
   return { head, tail: `${tail}}` };
 }
+
+/**
+ * An object's JSON text with one more key at the end, as JSON.parse, setting the key and JSON.stringify
+ * would give it for a key the object lacks; undefined when the text is not a non-empty object or may
+ * hold the key already (the caller then parses).
+ */
+export function appendJsonKey(text: string, key: string, value: unknown): string | undefined {
+  const trimmed = text.trimEnd();
+  const name = JSON.stringify(key);
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}') || trimmed.includes(`${name}:`)) return undefined;
+  if (/^\{\s*\}$/.test(trimmed)) return undefined;
+  return `${trimmed.slice(0, -1)},${name}:${JSON.stringify(value)}}`;
+}

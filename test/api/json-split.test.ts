@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitJson } from '../../src/api/json-split.js';
+import { appendJsonKey, splitJson } from '../../src/api/json-split.js';
 
 describe('splitJson', () => {
   it('gives JSON.stringify text around the value of one key, the same key text elsewhere left alone', () => {
@@ -19,5 +19,20 @@ describe('splitJson', () => {
     expect(head + '2' + tail).toBe('{"a":1,"b":2}');
     const empty = splitJson({}, 'b');
     expect(empty.head + '2' + empty.tail).toBe('{"b":2}');
+  });
+});
+
+describe('appendJsonKey', () => {
+  it('adds the key last, as parse, set and stringify would', () => {
+    const text = '{"Id":"abc","Config":{"Labels":{"a":"\\"Node\\":1"}}}\n';
+    const node = { Name: 'node-0', Labels: { zone: 'a' } };
+    const obj = JSON.parse(text) as Record<string, unknown>;
+    expect(appendJsonKey(text, 'Node', node)).toBe(JSON.stringify({ ...obj, Node: node }));
+  });
+
+  it('gives up on what it cannot splice safely', () => {
+    expect(appendJsonKey('{}', 'Node', 1)).toBeUndefined();
+    expect(appendJsonKey('[1]', 'Node', 1)).toBeUndefined();
+    expect(appendJsonKey('{"Labels":{"Node":"x"}}', 'Node', 1)).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@ import { ApiError } from '../../errors.js';
 import { nameOwner } from '../../pool/lookup.js';
 import { pendingName } from '../../scheduler/request.js';
 import { createContainer } from '../../placement/create-container.js';
-import { withClusterDns, withHeldAliases } from '../../docker/dns-body.js';
+import { NAME_LABELS, withClusterDns, withHeldAliases } from '../../docker/dns-body.js';
 import { readGoBody } from '../body.js';
 import { entryJson } from '../container-json.js';
 import { listContainers, parseListQuery, selectContainers } from '../container-list.js';
@@ -15,7 +15,8 @@ import { sendJsonArray } from '../json-array.js';
 import { param, type RequestContext } from '../context.js';
 import type { ApiDeps } from '../deps.js';
 import { exchange, sendExchange } from '../proxy.js';
-import { sendJson } from '../respond.js';
+import { appendJsonKey } from '../json-split.js';
+import { sendJson, sendJsonText } from '../respond.js';
 import { containerPath, locate } from './locate.js';
 
 const VALID_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -109,10 +110,8 @@ export async function inspect(deps: ApiDeps, ctx: RequestContext): Promise<void>
     throw ApiError.unavailable(`Container ${param(ctx, 'id')} running on unhealthy node ${engine.name}`);
   }
   const answer = await exchange(ctx, engine, { path: containerPath(loc, '/json') });
-  const obj = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
-  rewritePortIps(obj, engine.ip);
-  if (deps.dns) withHeldAliases(obj);
-  obj['Node'] = {
+  const text = answer.body.toString('utf8');
+  const node = {
     ID: engine.id,
     IP: engine.ip,
     Addr: engine.addr,
@@ -121,6 +120,18 @@ export async function inspect(deps: ApiDeps, ctx: RequestContext): Promise<void>
     Memory: engine.specs?.memory ?? 0,
     Labels: engine.specs?.labels ?? {},
   };
+  // Without port bindings or a Compose service (held aliases), the engine's text only gains Node.
+  const untouched =
+    !text.includes('"HostIp"') && !(deps.dns && text.includes(`"${NAME_LABELS.composeService}"`));
+  const spliced = untouched ? appendJsonKey(text, 'Node', node) : undefined;
+  if (spliced !== undefined) {
+    sendJsonText(ctx.res, 200, spliced + '\n');
+    return;
+  }
+  const obj = JSON.parse(text) as Record<string, unknown>;
+  rewritePortIps(obj, engine.ip);
+  if (deps.dns) withHeldAliases(obj);
+  obj['Node'] = node;
   sendJson(ctx.res, 200, obj);
 }
 
