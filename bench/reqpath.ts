@@ -4,7 +4,7 @@
 //   node dist/bench/reqpath.js ENGINES PER_ENGINE ROUNDS SHOAL_DIR… [classic=PATH] [prof=DIR] [engines=A,B,…]
 // Each SHOAL_DIR is a checkout holding a built dist/ (e.g. . and a copy of an earlier build). With
 // engines=…, those (real) engines instead of a farm; ENGINES × PER_ENGINE is then how many they hold.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -114,6 +114,28 @@ async function round(targets: Target[], big: boolean): Promise<void> {
   }
 }
 
+/** User + system CPU time of a child so far (clock ticks of 10 ms). */
+function cpuMs(child: Child | undefined): number {
+  if (!child?.proc.pid) return 0;
+  const fields = readFileSync(`/proc/${child.proc.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Passthrough: one container's inspect at one connection, the engine itself first. */
+async function inspectRound(targets: Target[], engine: string): Promise<void> {
+  const res = await request(`http://${engine}/v1.41/containers/json?limit=1`);
+  const [first] = (await res.body.json()) as { Id: string }[];
+  const path = `/v1.41/containers/${first?.Id ?? ''}/json`;
+  say('  inspect, 1 conn:');
+  for (const t of [{ name: 'engine', origin: `http://${engine}`, child: undefined }, ...targets]) {
+    await load({ origin: t.origin }, path, { concurrency: 1, requests: 300, maxMs: 2000 });
+    const cpu0 = cpuMs(t.child);
+    const r = await load({ origin: t.origin }, path, { concurrency: 1, requests: 3000, maxMs: 5000 });
+    const cpu = t.child ? ` ${(((cpuMs(t.child) - cpu0) / r.count) * 1000).toFixed(0)} µs CPU/req` : '';
+    say(`    ${line(t.name, r)}${cpu}`);
+  }
+}
+
 async function main(): Promise<void> {
   const [engines = '3', per = '30', rounds = '3', ...rest] = process.argv.slice(2);
   const classic = rest.find((a) => a.startsWith('classic='))?.slice('classic='.length);
@@ -137,7 +159,8 @@ async function main(): Promise<void> {
     say(`== ${engines} engines × ${per} containers, all cached ==`);
     for (let r = 0; r < Number(rounds); r++) {
       say(`round ${r + 1}`);
-      await round(targets, want > 1000);
+      if (real) await inspectRound(targets, real.split(',')[0] ?? '');
+      else await round(targets, want > 1000);
     }
   } finally {
     for (const t of targets) await t.child.stop();
