@@ -159,8 +159,8 @@ async function main(): Promise<void> {
     say(`== ${engines} engines × ${per} containers, all cached ==`);
     for (let r = 0; r < Number(rounds); r++) {
       say(`round ${r + 1}`);
+      await round(targets, want > 1000);
       if (real) await inspectRound(targets, real.split(',')[0] ?? '');
-      else await round(targets, want > 1000);
     }
   } finally {
     for (const t of targets) await t.child.stop();
