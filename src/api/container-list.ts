@@ -61,9 +61,7 @@ export function parseListQuery(q: URLSearchParams): ListQuery {
   };
 }
 
-interface Candidate {
-  engine: Engine;
-  c: CachedContainer;
+interface Candidate extends Listed {
   created: number;
 }
 
@@ -128,6 +126,7 @@ class Matcher {
 
   matches(engine: Engine, c: CachedContainer): boolean {
     const f = this.q.filters;
+    if (f.size === 0) return true;
     const s = c.summary;
     const state = c.detail.State;
     const name = c.name;
@@ -196,10 +195,14 @@ class Matcher {
   }
 }
 
+/** The Status column: the engine's text at `now`, or "Host Down" while the engine cannot be reached. */
+export function statusOf(engine: Engine, c: CachedContainer, now: number): string {
+  return engine.isHealthy ? statusText(c.detail.State, now) || c.summary.Status : 'Host Down';
+}
+
 /** Classic's presentation: names under their node, wildcard port addresses replaced by the engine's. */
 export function present(engine: Engine, c: CachedContainer, now: number): ContainerSummary {
   const s = c.summary;
-  const hostDown = !engine.isHealthy;
   const ports: PortEntry[] = [];
   const seen = new Set<string>();
   for (const p of s.Ports ?? []) {
@@ -214,15 +217,17 @@ export function present(engine: Engine, c: CachedContainer, now: number): Contai
     ...s,
     Names: s.Names.map((n) => `/${engine.name}${n.startsWith('/') ? n : `/${n}`}`),
     Ports: ports,
-    Status: hostDown ? 'Host Down' : statusText(c.detail.State, now) || s.Status,
+    Status: statusOf(engine, c, now),
   };
 }
 
-export function listContainers(
-  pool: Pool,
-  q: ListQuery,
-  now = Date.now(),
-): { engine: Engine; entry: ContainerSummary }[] {
+export interface Listed {
+  engine: Engine;
+  c: CachedContainer;
+}
+
+/** The containers `ps` lists for this query, newest first, `limit` applied. */
+export function selectContainers(pool: Pool, q: ListQuery): Listed[] {
   const matcher = new Matcher(q);
   const before = resolveBound(pool, q.before ?? q.filters.values('before')[0]);
   const since = resolveBound(pool, q.since ?? q.filters.values('since')[0]);
@@ -243,6 +248,13 @@ export function listContainers(
     }
   }
   picked.sort((a, b) => b.created - a.created || (a.c.id < b.c.id ? -1 : 1));
-  const limited = q.limit > 0 ? picked.slice(0, q.limit) : picked;
-  return limited.map(({ engine, c }) => ({ engine, entry: present(engine, c, now) }));
+  return q.limit > 0 ? picked.slice(0, q.limit) : picked;
+}
+
+export function listContainers(
+  pool: Pool,
+  q: ListQuery,
+  now = Date.now(),
+): { engine: Engine; entry: ContainerSummary }[] {
+  return selectContainers(pool, q).map(({ engine, c }) => ({ engine, entry: present(engine, c, now) }));
 }

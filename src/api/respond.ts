@@ -27,7 +27,11 @@ export function baseHeaders(): Record<string, string> {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body) + '\n';
+  sendJsonText(res, status, JSON.stringify(body) + '\n');
+}
+
+/** A JSON answer already in text form (Docker's trailing newline included). */
+export function sendJsonText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, {
     ...baseHeaders(),
     'Content-Type': 'application/json',

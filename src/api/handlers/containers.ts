@@ -7,13 +7,16 @@ import { ApiError } from '../../errors.js';
 import { nameOwner } from '../../pool/lookup.js';
 import { pendingName } from '../../scheduler/request.js';
 import { createContainer } from '../../placement/create-container.js';
-import { withClusterDns, withHeldAliases } from '../../docker/dns-body.js';
+import { NAME_LABELS, withClusterDns, withHeldAliases } from '../../docker/dns-body.js';
 import { readGoBody } from '../body.js';
-import { listContainers, parseListQuery } from '../container-list.js';
+import { entryJson } from '../container-json.js';
+import { listContainers, parseListQuery, selectContainers } from '../container-list.js';
+import { sendJsonArray } from '../json-array.js';
 import { param, type RequestContext } from '../context.js';
 import type { ApiDeps } from '../deps.js';
 import { exchange, sendExchange } from '../proxy.js';
-import { sendJson } from '../respond.js';
+import { appendJsonKey } from '../json-split.js';
+import { sendJson, sendJsonText } from '../respond.js';
 import { containerPath, locate } from './locate.js';
 
 const VALID_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -33,13 +36,27 @@ function assertNameFree(deps: ApiDeps, name: string): void {
 
 export async function list(deps: ApiDeps, ctx: RequestContext): Promise<void> {
   const q = parseListQuery(ctx.query);
+  if (!boolValue(ctx.query.get('size'))) {
+    const now = Date.now();
+    const rows = selectContainers(deps.pool, q);
+    await sendJsonArray(
+      ctx.res,
+      200,
+      mapIterable(rows, (r) => entryJson(r.engine, r.c, now)),
+    );
+    return;
+  }
   const rows = listContainers(deps.pool, q);
-  if (boolValue(ctx.query.get('size'))) await addSizes(rows);
+  await addSizes(rows);
   sendJson(
     ctx.res,
     200,
     rows.map((r) => r.entry),
   );
+}
+
+function* mapIterable<T, U>(items: readonly T[], fn: (item: T) => U): Iterable<U> {
+  for (const item of items) yield fn(item);
 }
 
 /**
@@ -93,10 +110,8 @@ export async function inspect(deps: ApiDeps, ctx: RequestContext): Promise<void>
     throw ApiError.unavailable(`Container ${param(ctx, 'id')} running on unhealthy node ${engine.name}`);
   }
   const answer = await exchange(ctx, engine, { path: containerPath(loc, '/json') });
-  const obj = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
-  rewritePortIps(obj, engine.ip);
-  if (deps.dns) withHeldAliases(obj);
-  obj['Node'] = {
+  const text = answer.body.toString('utf8');
+  const node = {
     ID: engine.id,
     IP: engine.ip,
     Addr: engine.addr,
@@ -105,6 +120,18 @@ export async function inspect(deps: ApiDeps, ctx: RequestContext): Promise<void>
     Memory: engine.specs?.memory ?? 0,
     Labels: engine.specs?.labels ?? {},
   };
+  // Without port bindings or a Compose service (held aliases), the engine's text only gains Node.
+  const untouched =
+    !text.includes('"HostIp"') && !(deps.dns && text.includes(`"${NAME_LABELS.composeService}"`));
+  const spliced = untouched ? appendJsonKey(text, 'Node', node) : undefined;
+  if (spliced !== undefined) {
+    sendJsonText(ctx.res, 200, spliced + '\n');
+    return;
+  }
+  const obj = JSON.parse(text) as Record<string, unknown>;
+  rewritePortIps(obj, engine.ip);
+  if (deps.dns) withHeldAliases(obj);
+  obj['Node'] = node;
   sendJson(ctx.res, 200, obj);
 }
 

@@ -4,7 +4,7 @@ import { SERVER_VERSION, SHOAL } from '../../version.js';
 import { advertisedVersions } from '../advertised.js';
 import type { RequestContext } from '../context.js';
 import type { ApiDeps } from '../deps.js';
-import { buildInfo } from '../info.js';
+import { InfoAnswer } from '../info-answer.js';
 import { baseHeaders, sendJson } from '../respond.js';
 
 export function ping(ctx: RequestContext): void {
@@ -56,6 +56,12 @@ export function version(deps: ApiDeps, ctx: RequestContext): void {
   });
 }
 
+const infoAnswers = new WeakMap<ApiDeps, InfoAnswer>();
+
 export function info(deps: ApiDeps, ctx: RequestContext): void {
-  sendJson(ctx.res, 200, buildInfo(deps));
+  let answer = infoAnswers.get(deps);
+  if (!answer) infoAnswers.set(deps, (answer = new InfoAnswer(deps)));
+  const { body, bytes } = answer.text();
+  ctx.res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'application/json', 'Content-Length': bytes });
+  ctx.res.end(body);
 }
