@@ -68,6 +68,7 @@ async function startClassic(path: string, file: string): Promise<Child> {
     proc,
     port,
     rssKiB: () => 0,
+    ended: () => (proc.exitCode === null ? undefined : `exit ${proc.exitCode}`),
     stop: () =>
       new Promise((done) => {
         if (proc.exitCode !== null) return done();
