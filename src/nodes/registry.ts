@@ -90,8 +90,8 @@ export class NodeRegistry {
   /**
    * Records an engine the first time it is seen, and what it says about itself when that changed. Only the
    * leader writes: elsewhere this does nothing. Engines that connect while a batch is being written (a
-   * manager starting in front of a thousand) join the next one: one read of the records, one counter write
-   * and one write for all of them.
+   * manager starting in front of a thousand) join the next one: one counter write and one write for all
+   * of them.
    */
   record(engine: Engine): Promise<void> {
     this.pending.set(engine.id, engine);
@@ -142,13 +142,10 @@ export class NodeRegistry {
     }
   }
 
-  /** The stored records of these engines: one read for one engine, one listing for many. */
+  /** The stored records of these engines (read one by one: a listing would copy every node's record). */
   private async stored(engines: Engine[]): Promise<Map<string, StoreEntry>> {
-    const only = engines.length === 1 ? engines[0] : undefined;
-    const entries = only
-      ? [await this.store.read(nodeKey(only.id))].filter((e) => e !== undefined)
-      : await this.store.list(NODES_PREFIX);
-    return new Map(entries.map((e) => [e.key, e]));
+    const entries = await Promise.all(engines.map((e) => this.store.read(nodeKey(e.id))));
+    return new Map(entries.filter((e) => e !== undefined).map((e) => [e.key, e]));
   }
 
   /**
