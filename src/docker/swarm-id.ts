@@ -11,9 +11,20 @@ export function swarmIdOf(seed: string): string {
   return BigInt(`0x${hex}`).toString(36).padStart(SWARM_ID_LENGTH, '0');
 }
 
-/** A node's ID from its engine's ID (Docker's `info.ID`, which is not a swarm node ID). */
+const nodeIds = new Map<string, string>();
+
+/**
+ * A node's ID from its engine's ID (Docker's `info.ID`, which is not a swarm node ID). Remembered: every
+ * services pass asks it for every engine, and a hash per engine per pass adds up at a thousand engines.
+ */
 export function nodeIdOf(engineId: string): string {
-  return swarmIdOf(`node:${engineId}`);
+  let id = nodeIds.get(engineId);
+  if (id === undefined) {
+    if (nodeIds.size >= 100_000) nodeIds.clear();
+    id = swarmIdOf(`node:${engineId}`);
+    nodeIds.set(engineId, id);
+  }
+  return id;
 }
 
 /** A new random ID (services, tasks): 128 random bits in swarmkit's form. */

@@ -113,26 +113,33 @@ export class EngineClient {
     }
   }
 
-  /** A JSON call; non-2xx answers throw EngineHttpError carrying the engine's status and body. */
+  /**
+   * A JSON call; non-2xx answers throw EngineHttpError carrying the engine's status and body. The timeout
+   * bounds the wait for the headers and each wait for more of the body (undici's own timers: an
+   * AbortSignal.timeout per call cost a timer and a signal for every one of thousands of calls).
+   */
   async json<T>(
     method: Dispatcher.HttpMethod,
     path: string,
     opts: { query?: RequestOptions['query']; body?: unknown; timeoutMs?: number; version?: string } = {},
   ): Promise<T> {
-    const signal = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const res = await this.request({
       method,
       path,
       query: opts.query,
       version: opts.version,
-      signal,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
       headers: opts.body === undefined ? undefined : { 'content-type': 'application/json' },
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    }).catch((err: unknown) => {
-      if (signal.aborted) throw new EngineUnreachableError(this.endpoint.addr, signal.reason);
-      throw err;
     });
-    const buf = Buffer.from(await res.body.arrayBuffer());
+    let buf: Buffer;
+    try {
+      buf = Buffer.from(await res.body.arrayBuffer());
+    } catch (err) {
+      throw this.unreachable(err);
+    }
     if (res.statusCode >= 400) {
       throw new EngineHttpError(res.statusCode, buf, headerValue(res.headers['content-type']));
     }

@@ -11,7 +11,9 @@ export interface Subscriber {
 export const HISTORY_LIMIT = 10_000;
 
 export class EventHub {
+  /** The last HISTORY_LIMIT events, a ring: `next` is the oldest once it is full (O(1) per event). */
   private readonly history: DockerEvent[] = [];
+  private next = 0;
   private readonly subscribers = new Set<Subscriber>();
 
   get listeners(): number {
@@ -20,8 +22,9 @@ export class EventHub {
 
   /** Records an event; `live` events also go to current subscribers. */
   publish(ev: DockerEvent, live = true): void {
-    this.history.push(ev);
-    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    if (this.history.length < HISTORY_LIMIT) this.history.push(ev);
+    else this.history[this.next] = ev;
+    this.next = (this.next + 1) % HISTORY_LIMIT;
     if (!live) return;
     for (const s of this.subscribers) if (includeEvent(s.filter, ev)) s.send(ev);
   }
@@ -32,7 +35,8 @@ export class EventHub {
    */
   past(filter: FilterArgs, sinceNano?: number, untilNano?: number): DockerEvent[] {
     if (sinceNano === undefined && untilNano === undefined) return [];
-    return this.history
+    const ordered = [...this.history.slice(this.next), ...this.history.slice(0, this.next)];
+    return ordered
       .filter(
         (ev) =>
           (sinceNano === undefined || ev.timeNano >= sinceNano) &&

@@ -7,7 +7,7 @@ import type { Pool } from '../pool/pool.js';
 import { nextIndex } from '../store/counter.js';
 import { OutOfSequenceError, StoreConflictError, StoreReadOnlyError } from '../store/errors.js';
 
-import type { Store } from '../store/store.js';
+import type { Store, StoreEntry } from '../store/store.js';
 import { describeEngine, freshRecord } from './node-object.js';
 import { asNodeRecord, nodeKey, NODES_PREFIX, type NodeRecord, type NodeSpecDoc } from './records.js';
 
@@ -89,16 +89,17 @@ export class NodeRegistry {
 
   /**
    * Records an engine the first time it is seen, and what it says about itself when that changed. Only the
-   * leader writes: elsewhere this does nothing. Engines that connect together (a manager starting in front
-   * of a thousand) are recorded in one batch: one counter write for all, then one write each.
+   * leader writes: elsewhere this does nothing. Engines that connect while a batch is being written (a
+   * manager starting in front of a thousand) join the next one: one counter write and one write for all
+   * of them.
    */
   record(engine: Engine): Promise<void> {
     this.pending.set(engine.id, engine);
-    this.batch ??= Promise.resolve().then(() => {
+    this.batch ??= this.exclusive(() => {
       const engines = [...this.pending.values()];
       this.pending.clear();
       this.batch = undefined;
-      return this.exclusive(() => this.recordAll(engines));
+      return this.recordAll(engines);
     });
     return this.batch.catch((err: unknown) => {
       if (!(err instanceof StoreReadOnlyError)) throw err;
@@ -106,13 +107,15 @@ export class NodeRegistry {
   }
 
   private async recordAll(engines: Engine[]): Promise<void> {
+    // What this manager read or wrote last is current (it alone writes): most engines need no store call.
+    const stale = engines.filter((e) => !upToDate(this.records.get(e.id), e));
+    if (stale.length === 0) return;
+    const stored = await this.stored(stale);
     const changes: { key: string; version: number; next: NodeRecord }[] = [];
     const now = new Date().toISOString();
-    for (const engine of engines) {
-      // What this manager read or wrote last is current (it alone writes): most engines need no store call.
-      if (upToDate(this.records.get(engine.id), engine)) continue;
+    for (const engine of stale) {
       const key = nodeKey(engine.id);
-      const cur = await this.store.read(key);
+      const cur = stored.get(key);
       const rec = asNodeRecord(cur?.value);
       if (rec !== undefined && upToDate(rec, engine)) {
         this.remember(rec);
@@ -122,16 +125,27 @@ export class NodeRegistry {
       const next = rec
         ? { ...rec, description: described, addr: engine.addr, ip: engine.ip, updatedAt: now }
         : freshRecord(engine, now);
-      changes.push({ key, version: cur?.version ?? 0, next });
+      changes.push({ key, version: cur?.version ?? 0, next: { ...next, index: 0 } });
     }
     if (changes.length === 0) return;
     const first = await nextIndex(this.store, changes.length);
-    for (const [i, c] of changes.entries()) {
-      const next = { ...c.next, index: first + i };
-      // Only this manager writes (it leads) and only here: a refusal means another wrote it just now.
-      if (await this.store.write(c.key, next, c.version)) this.remember(next);
+    changes.forEach((c, i) => (c.next.index = first + i));
+    // Only this manager writes (it leads) and only here: a refusal means another wrote it just now.
+    const ops = changes.map((c) => ({ key: c.key, value: c.next, expectedVersion: c.version }));
+    if (await this.store.writeMany(ops)) {
+      for (const c of changes) this.remember(c.next);
+      return;
+    }
+    for (const c of changes) {
+      if (await this.store.write(c.key, c.next, c.version)) this.remember(c.next);
       else log.debug(`${c.key} changed meanwhile; recorded on the next connection`);
     }
+  }
+
+  /** The stored records of these engines (read one by one: a listing would copy every node's record). */
+  private async stored(engines: Engine[]): Promise<Map<string, StoreEntry>> {
+    const entries = await Promise.all(engines.map((e) => this.store.read(nodeKey(e.id))));
+    return new Map(entries.filter((e) => e !== undefined).map((e) => [e.key, e]));
   }
 
   /**

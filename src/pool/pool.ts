@@ -22,8 +22,11 @@ export type ContainerListener = (
 
 export interface PoolOptions extends EngineOptions, SnapshotPolicy {}
 
-/** Engines synchronising their full state at once (start-up of a large pool comes in waves). */
-const SYNC_CONCURRENCY = 64;
+/**
+ * Engines synchronising their full state at once (start-up of a large pool comes in waves). With 2 inspects
+ * in flight per engine (src/engine/container-sync.ts) that is up to 512 requests in flight.
+ */
+const SYNC_CONCURRENCY = 256;
 
 export class Pool implements EngineObserver {
   private readonly engines = new Map<string, Engine>();

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { EngineClient } from '../../src/engine/client.js';
+import { EngineUnreachableError } from '../../src/engine/connection-errors.js';
 import { endpointOf } from '../../src/engine/endpoint.js';
 
 let server: Server | undefined;
@@ -26,4 +27,19 @@ it('resetConnections: the next request goes on a new connection, not the kept-al
   expect(socketOf.get('/c')).toBeDefined();
   expect(socketOf.get('/c')).not.toBe(socketOf.get('/a'));
   await client.close();
+});
+
+it('json: an engine that stops answering mid-body is unreachable once the timeout passes', async () => {
+  server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"a":');
+  });
+  await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const client = new EngineClient(endpointOf(`127.0.0.1:${port}`, false));
+  await expect(client.json('GET', '/body', { timeoutMs: 300 })).rejects.toBeInstanceOf(
+    EngineUnreachableError,
+  );
+  await client.close();
+  server.closeAllConnections();
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FilterArgs } from '../../src/docker/filters.js';
 import type { DockerEvent } from '../../src/engine/types.js';
 import { includeEvent } from '../../src/events/event-filter.js';
-import { EventHub } from '../../src/events/hub.js';
+import { EventHub, HISTORY_LIMIT } from '../../src/events/hub.js';
 
 const ev = (Type: string, Action: string, id: string, attrs: Record<string, string>, t = 1): DockerEvent => ({
   Type,
@@ -58,6 +58,15 @@ describe('event history', () => {
     expect(hub.past(none, 15e9, 30e9).map((e) => e.Action)).toEqual(['start', 'die']);
     expect(hub.past(none, undefined, 10e9).map((e) => e.Action)).toEqual(['create']);
     expect(hub.past(none)).toEqual([]);
+  });
+
+  it('keeps the last HISTORY_LIMIT events, oldest first', () => {
+    const hub = new EventHub();
+    for (let t = 1; t <= HISTORY_LIMIT + 5; t++) hub.publish(ev('container', `e${t}`, 'a', {}, t));
+    const past = hub.past(new FilterArgs(), 0);
+    expect(past).toHaveLength(HISTORY_LIMIT);
+    expect(past[0]?.Action).toBe('e6');
+    expect(past.at(-1)?.Action).toBe(`e${HISTORY_LIMIT + 5}`);
   });
 
   it('sends live events only to matching subscribers', () => {

@@ -3,7 +3,7 @@
 import { nodeIdOf } from '../../docker/swarm-id.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Pool } from '../../pool/pool.js';
-import { containerFacts } from '../facts.js';
+import { containerFacts, TASK_LABELS } from '../facts.js';
 import type { ContainerFacts, NodeInfo } from '../types.js';
 
 export interface ClusterView {
@@ -16,11 +16,33 @@ export interface ClusterView {
 export class ClusterWatch {
   /** When each node was first seen down (in memory: a new leader starts counting afresh). */
   private readonly downSince = new Map<string, number>();
+  /** Each engine's task containers, kept as containers change: a pass never walks every container. */
+  private readonly taskIds = new Map<Engine, Set<string>>();
 
   constructor(
     private readonly pool: Pool,
     private readonly clusterId: string,
-  ) {}
+  ) {
+    for (const engine of pool.all())
+      for (const c of engine.containers.values())
+        this.note(engine, c.id, c.detail.Config.Labels ?? c.summary.Labels);
+    pool.onContainerChange((engine, id, labels) => this.note(engine, id, labels));
+  }
+
+  private note(
+    engine: Engine,
+    id: string,
+    labels: Readonly<Record<string, string>> | null | undefined,
+  ): void {
+    const isTask = Boolean(labels?.[TASK_LABELS.taskId]) && engine.containers.get(id) !== undefined;
+    let ids = this.taskIds.get(engine);
+    if (isTask) {
+      if (!ids) this.taskIds.set(engine, (ids = new Set()));
+      ids.add(id);
+    } else if (ids?.delete(id) && ids.size === 0) {
+      this.taskIds.delete(engine);
+    }
+  }
 
   /** Every engine the pool knows as a node, and the engine behind each. */
   nodes(now: number): { nodes: NodeInfo[]; engines: Map<string, Engine> } {
@@ -55,9 +77,10 @@ export class ClusterWatch {
   }
 
   private collect(engine: Engine, nodeId: string, out: ContainerFacts[]): void {
-    for (const c of engine.containers.values()) {
-      const labels = c.detail.Config.Labels ?? c.summary.Labels;
-      if (!labels?.['com.docker.swarm.task.id']) continue;
+    for (const id of this.taskIds.get(engine) ?? []) {
+      const c = engine.containers.get(id);
+      const labels = c && (c.detail.Config.Labels ?? c.summary.Labels);
+      if (!c || !labels?.[TASK_LABELS.taskId]) continue;
       const state = c.detail.State as { Pid?: number; Error?: string; ExitCode?: number };
       const f = containerFacts(
         {
