@@ -35,9 +35,15 @@ export function startProcess(
     let out = '';
     let fatal: string | undefined;
     let ended: string | undefined;
-    // After readiness only fatal lines are kept, so a chatty child (classic logs every engine) costs nothing.
+    // After readiness only whole lines are looked at, for a fatal one, and only the unfinished last line is
+    // kept, so a chatty child (classic logs every engine) costs little and a line split between reads is whole.
+    let partial = '';
     const watch = (d: Buffer) => {
-      fatal ??= FATAL.exec(d.toString())?.[1];
+      if (fatal !== undefined) return;
+      const text = partial + d.toString();
+      const cut = text.lastIndexOf('\n');
+      partial = text.slice(cut + 1);
+      if (cut >= 0) fatal = FATAL.exec(text.slice(0, cut))?.[1];
     };
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
@@ -73,7 +79,7 @@ export function startProcess(
     });
     proc.once('exit', (code, signal) => {
       clearTimeout(timer);
-      fatal ??= FATAL.exec(out)?.[1];
+      fatal ??= FATAL.exec(partial)?.[1] ?? FATAL.exec(out)?.[1];
       ended = fatal ?? `exited with ${code ?? signal}`;
       reject(new Error(`${command} ${ended}:\n${out.slice(-2000)}`));
     });

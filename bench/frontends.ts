@@ -46,7 +46,7 @@ export async function whyFailed(fe: Frontend | undefined, err: unknown): Promise
 }
 
 /**
- * Polls `/info` every 100 ms until it lists `engines` nodes `Healthy` and `containers` containers (classic and
+ * Polls `/info` every 250 ms (a poll costs the frontend some CPU) until it lists `engines` nodes `Healthy` and `containers` containers (classic and
  * Shoal both give `  └ Status` per node in SystemStatus); the milliseconds since `t0`.
  */
 export async function waitHealthy(
@@ -72,7 +72,7 @@ export async function waitHealthy(
         throw new Error(
           `${healthy} engines healthy, ${info.Containers} containers after ${limitMs / 1000} s`,
         );
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 250));
     }
   } finally {
     await pool.close();
