@@ -74,6 +74,19 @@ async function createLoad(pool: Pool): Promise<number> {
   return pairs[Math.floor(pairs.length / 2)] ?? NaN;
 }
 
+/** Where the resident memory is, from Shoal's own /metrics (prom-client's Node figures), in MiB. */
+async function heapOf(pool: Pool): Promise<Record<string, number>> {
+  const res = await pool.request({ method: 'GET', path: '/metrics' });
+  const text = await res.body.text();
+  const mib = (name: string) =>
+    Math.round(Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20);
+  return {
+    heapUsedMiB: mib('nodejs_heap_size_used_bytes'),
+    heapTotalMiB: mib('nodejs_heap_size_total_bytes'),
+    externalMiB: mib('nodejs_external_memory_bytes'),
+  };
+}
+
 async function main(): Promise<void> {
   let addrs: string[] = [];
   const farm = await startChild(
@@ -116,6 +129,7 @@ async function main(): Promise<void> {
     out['hwmHealthyMiB'] = atHealthy.hwm;
     await new Promise((r) => setTimeout(r, 10_000));
     out['rssRestMiB'] = memOf(shoal.proc.pid).rss;
+    Object.assign(out, await heapOf(pool));
     out['cpuRestS'] = cpuOf(shoal.proc.pid);
     if (LOAD) {
       out['createStartP50ms'] = Number((await createLoad(pool)).toFixed(2));

@@ -21,12 +21,19 @@ export interface RequestOptions {
   /** 0 disables; default 30 s for headers, none for the body. */
   headersTimeout?: number;
   bodyTimeout?: number;
+  /**
+   * "background": on the engine's one background connection, queued behind the others there (the periodic
+   * and start-up reads of lists, inspects and specs), so that a thousand engines read at once open a
+   * thousand connections, not five thousand. The default takes any free connection of the pool.
+   */
+  lane?: 'background';
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export class EngineClient {
   private pool: Pool;
+  private background: Client;
   /** The API version this engine is spoken to at (set once validated). */
   version = '';
 
@@ -35,18 +42,26 @@ export class EngineClient {
     private readonly tls?: ConnectionOptions,
   ) {
     this.pool = this.newPool();
+    this.background = this.newBackground();
   }
 
-  private newPool(): Pool {
-    return new Pool(this.endpoint.origin, {
+  private connectionOptions() {
+    return {
       socketPath: this.endpoint.socketPath,
-      connections: null,
       pipelining: 1,
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
       connectTimeout: 10_000,
       connect: this.tls ? { ...this.tls } : undefined,
-    });
+    };
+  }
+
+  private newPool(): Pool {
+    return new Pool(this.endpoint.origin, { ...this.connectionOptions(), connections: null });
+  }
+
+  private newBackground(): Client {
+    return new Client(this.endpoint.origin, this.connectionOptions());
   }
 
   /**
@@ -56,9 +71,10 @@ export class EngineClient {
    * (streams) finish on the old connections.
    */
   resetConnections(): void {
-    const old = this.pool;
+    const old = [this.pool, this.background];
     this.pool = this.newPool();
-    old.close().catch(() => undefined);
+    this.background = this.newBackground();
+    for (const d of old) d.close().catch(() => undefined);
   }
 
   pathFor(path: string, version = this.version): string {
@@ -90,7 +106,8 @@ export class EngineClient {
   /** A raw request; the response body must be consumed or destroyed by the caller. */
   async request(opts: RequestOptions): Promise<Dispatcher.ResponseData> {
     try {
-      return await this.pool.request(this.dispatchOptions(opts));
+      const to = opts.lane === 'background' ? this.background : this.pool;
+      return await to.request(this.dispatchOptions(opts));
     } catch (err) {
       throw this.unreachable(err);
     }
@@ -121,7 +138,13 @@ export class EngineClient {
   async json<T>(
     method: Dispatcher.HttpMethod,
     path: string,
-    opts: { query?: RequestOptions['query']; body?: unknown; timeoutMs?: number; version?: string } = {},
+    opts: {
+      query?: RequestOptions['query'];
+      body?: unknown;
+      timeoutMs?: number;
+      version?: string;
+      lane?: RequestOptions['lane'];
+    } = {},
   ): Promise<T> {
     const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const res = await this.request({
@@ -129,6 +152,7 @@ export class EngineClient {
       path,
       query: opts.query,
       version: opts.version,
+      lane: opts.lane,
       headersTimeout: timeout,
       bodyTimeout: timeout,
       headers: opts.body === undefined ? undefined : { 'content-type': 'application/json' },
@@ -190,7 +214,7 @@ export class EngineClient {
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy().catch(() => undefined);
+    await Promise.all([this.pool, this.background].map((d) => d.destroy().catch(() => undefined)));
   }
 }
 

@@ -27,9 +27,12 @@ export async function fetchContainer(client: EngineClient, id: string): Promise<
 async function inspectOrUndefined(
   client: EngineClient,
   id: string,
+  lane?: 'background',
 ): Promise<Record<string, unknown> | undefined> {
   try {
-    return await client.json<Record<string, unknown>>('GET', `/containers/${encodeURIComponent(id)}/json`);
+    return await client.json<Record<string, unknown>>('GET', `/containers/${encodeURIComponent(id)}/json`, {
+      lane,
+    });
   } catch (err) {
     if (err instanceof EngineHttpError && err.status === 404) return undefined;
     throw err;
@@ -126,7 +129,10 @@ export async function syncContainers(
   full: boolean,
 ): Promise<void> {
   const seq = cache.nextSeq();
-  const list = await client.json<ContainerSummary[]>('GET', '/containers/json', { query: { all: '1' } });
+  const list = await client.json<ContainerSummary[]>('GET', '/containers/json', {
+    query: { all: '1' },
+    lane: 'background',
+  });
   const listed = new Set(list.map((c) => c.Id));
   for (const id of [...cache.ids()]) if (!listed.has(id)) cache.remove(id, seq);
   const toInspect: ContainerSummary[] = [];
@@ -136,7 +142,7 @@ export async function syncContainers(
     else cache.apply({ ...known, summary }, seq);
   }
   await forEachLimited(toInspect, INSPECT_CONCURRENCY, async (summary) => {
-    const inspect = await inspectOrUndefined(client, summary.Id);
+    const inspect = await inspectOrUndefined(client, summary.Id, 'background');
     if (inspect) cache.apply(build(summary, inspect), seq);
     else cache.remove(summary.Id, seq);
   });

@@ -275,8 +275,8 @@ export class Engine {
 
   private async readSpecs(): Promise<EngineSpecs> {
     const [version, info] = await Promise.all([
-      this.client.json<VersionResponse>('GET', '/version', { version: '' }),
-      this.client.json<InfoResponse>('GET', '/info', { version: '' }),
+      this.client.json<VersionResponse>('GET', '/version', { version: '', lane: 'background' }),
+      this.client.json<InfoResponse>('GET', '/info', { version: '', lane: 'background' }),
     ]);
     const specs = buildSpecs(this.addr, version, info);
     for (const w of specs.warnings) log.warn(w);

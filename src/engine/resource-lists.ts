@@ -52,21 +52,28 @@ export class ResourceLists {
   ) {}
 
   async refreshAll(): Promise<void> {
-    await Promise.all([this.refresh('images'), this.refresh('networks'), this.refresh('volumes')]);
+    const kinds = ['images', 'networks', 'volumes'] as const;
+    await Promise.all(kinds.map((kind) => this.refresh(kind, 'background')));
   }
 
-  async refresh(kind: ListKind): Promise<void> {
+  /** Read again; `background` for the periodic reads (the engine client's background lane). */
+  async refresh(kind: ListKind, lane?: 'background'): Promise<void> {
     switch (kind) {
       case 'images':
-        this.images = await this.client.json<ImageSummary[]>('GET', '/images/json', { query: { all: '1' } });
+        this.images = await this.client.json<ImageSummary[]>('GET', '/images/json', {
+          query: { all: '1' },
+          lane,
+        });
         this.onChange(kind);
         return;
       case 'networks':
-        this.networks = await this.client.json<NetworkSummary[]>('GET', '/networks');
+        this.networks = await this.client.json<NetworkSummary[]>('GET', '/networks', { lane });
         this.onChange(kind);
         return;
       case 'volumes': {
-        const res = await this.client.json<{ Volumes: VolumeSummary[] | null }>('GET', '/volumes');
+        const res = await this.client.json<{ Volumes: VolumeSummary[] | null }>('GET', '/volumes', {
+          lane,
+        });
         this.volumes = res.Volumes ?? [];
         this.onChange(kind);
         return;
