@@ -10,9 +10,22 @@ export interface Subscriber {
 
 export const HISTORY_LIMIT = 10_000;
 
+/** A kept event, or one replayed from an engine's history, made as the cluster shows it only when read. */
+interface Kept {
+  readonly timeNano: number;
+  ev?: DockerEvent;
+  make?: () => DockerEvent;
+}
+
+function eventOf(k: Kept): DockerEvent {
+  k.ev ??= (k.make as () => DockerEvent)();
+  k.make = undefined;
+  return k.ev;
+}
+
 export class EventHub {
   /** The last HISTORY_LIMIT events, a ring: `next` is the oldest once it is full (O(1) per event). */
-  private readonly history: DockerEvent[] = [];
+  private readonly history: Kept[] = [];
   private next = 0;
   private readonly subscribers = new Set<Subscriber>();
 
@@ -22,11 +35,23 @@ export class EventHub {
 
   /** Records an event; `live` events also go to current subscribers. */
   publish(ev: DockerEvent, live = true): void {
-    if (this.history.length < HISTORY_LIMIT) this.history.push(ev);
-    else this.history[this.next] = ev;
-    this.next = (this.next + 1) % HISTORY_LIMIT;
+    this.keep({ timeNano: ev.timeNano, ev });
     if (!live) return;
     for (const s of this.subscribers) if (includeEvent(s.filter, ev)) s.send(ev);
+  }
+
+  /**
+   * Records a past event (an engine's history, replayed when Shoal connects) for `since`; `make` gives it as
+   * the cluster shows it and runs only if it is ever read: thousands of engines replay tens of thousands.
+   */
+  publishPast(timeNano: number, make: () => DockerEvent): void {
+    this.keep({ timeNano, make });
+  }
+
+  private keep(k: Kept): void {
+    if (this.history.length < HISTORY_LIMIT) this.history.push(k);
+    else this.history[this.next] = k;
+    this.next = (this.next + 1) % HISTORY_LIMIT;
   }
 
   /**
@@ -38,11 +63,12 @@ export class EventHub {
     const ordered = [...this.history.slice(this.next), ...this.history.slice(0, this.next)];
     return ordered
       .filter(
-        (ev) =>
-          (sinceNano === undefined || ev.timeNano >= sinceNano) &&
-          (untilNano === undefined || ev.timeNano <= untilNano) &&
-          includeEvent(filter, ev),
+        (k) =>
+          (sinceNano === undefined || k.timeNano >= sinceNano) &&
+          (untilNano === undefined || k.timeNano <= untilNano),
       )
+      .map(eventOf)
+      .filter((ev) => includeEvent(filter, ev))
       .sort((a, b) => a.timeNano - b.timeNano);
   }
 

@@ -113,7 +113,8 @@ export class Pool implements EngineObserver {
   }
 
   event(engine: Engine, ev: DockerEvent, live: boolean): void {
-    this.hub.publish(decorate(engine, ev), live);
+    if (live) this.hub.publish(decorate(engine, ev));
+    else this.hub.publishPast(ev.timeNano, () => decorate(engine, ev));
   }
 
   containerChanged(engine: Engine, change: CacheChange): void {

@@ -69,6 +69,28 @@ describe('event history', () => {
     expect(past.at(-1)?.Action).toBe(`e${HISTORY_LIMIT + 5}`);
   });
 
+  it('makes a replayed event only when a read reaches it, once, and filters what it made', () => {
+    const hub = new EventHub();
+    const made: string[] = [];
+    const past = (id: string, t: number, node: string) =>
+      hub.publishPast(t * 1e9, () => {
+        made.push(id);
+        return ev('container', 'create', id, { 'node.name': node }, t);
+      });
+    const got: string[] = [];
+    hub.subscribe({ filter: new FilterArgs(), send: (e) => got.push(e.Actor.ID) });
+    past('a', 10, 'node-1');
+    past('b', 20, 'node-2');
+    past('c', 30, 'node-1');
+    expect(made).toEqual([]);
+    expect(got).toEqual([]);
+    const onNode1 = FilterArgs.of({ node: ['node-1'] });
+    expect(hub.past(onNode1, 15e9).map((e) => e.Actor.ID)).toEqual(['c']);
+    expect(made.sort()).toEqual(['b', 'c']);
+    expect(hub.past(new FilterArgs(), 0).map((e) => e.Actor.ID)).toEqual(['a', 'b', 'c']);
+    expect(made.sort()).toEqual(['a', 'b', 'c']);
+  });
+
   it('sends live events only to matching subscribers', () => {
     const hub = new EventHub();
     const got: string[] = [];
