@@ -16,10 +16,15 @@ import {
   type StoreOp,
 } from './store.js';
 
+/** How stale a read may be about another process replacing the file. */
+const READ_RECHECK_MS = 20;
+
 export class FileStore implements Store {
   private queue: Promise<unknown> = Promise.resolve();
   private writable: () => boolean = () => true;
   private tmpSeq = 0;
+  /** When the file was last looked at for a replacement by another process. */
+  private checkedAt = 0;
 
   private constructor(
     readonly path: string,
@@ -41,14 +46,14 @@ export class FileStore implements Store {
 
   async read(key: string): Promise<StoreEntry | undefined> {
     checkKey(key);
-    return this.run(() => {
+    return this.run('read', () => {
       const r = this.body.records[key];
       return r ? { key, value: jsonCopy(r.value), version: r.version } : undefined;
     });
   }
 
   async list(prefix: string): Promise<StoreEntry[]> {
-    return this.run(() =>
+    return this.run('read', () =>
       Object.entries(this.body.records)
         .filter(([k]) => k.startsWith(prefix))
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -69,7 +74,7 @@ export class FileStore implements Store {
     const batch = checkBatch(ops);
     const first = batch[0];
     if (!first) return true;
-    return this.run(async () => {
+    return this.run('write', async () => {
       if (!this.writable()) throw new StoreReadOnlyError(first.key);
       const next = applyBatch(this.body, batch);
       if (!next) return false;
@@ -90,10 +95,14 @@ export class FileStore implements Store {
     await this.queue;
   }
 
-  /** One operation at a time, each on the file's latest content. */
-  private run<T>(op: () => T | Promise<T>): Promise<T> {
+  /**
+   * One operation at a time, each on the file's latest content: a write always looks at the file first; a
+   * read shares the look of the operation before it when that was under READ_RECHECK_MS ago (a start-up reads
+   * thousands of records, and a stat each cost more than the reads).
+   */
+  private run<T>(kind: 'read' | 'write', op: () => T | Promise<T>): Promise<T> {
     const p = this.queue.then(async () => {
-      await this.reloadIfReplaced();
+      if (kind === 'write' || Date.now() - this.checkedAt >= READ_RECHECK_MS) await this.reloadIfReplaced();
       return op();
     });
     this.queue = p.catch(() => undefined);
@@ -103,6 +112,7 @@ export class FileStore implements Store {
   /** Another process (a second manager on the same file, a restore) replaced the file: read it again. */
   private async reloadIfReplaced(): Promise<void> {
     const now = await currentIdentity(this.path);
+    this.checkedAt = Date.now();
     if (now === undefined || now === this.seen) return;
     const loaded = await load(this.path);
     if (!loaded) return;

@@ -124,6 +124,16 @@ it('a second store on the same file sees the first one’s writes before its own
   expect((await b.read('networks/x'))?.value).toEqual({ by: 'a' });
 });
 
+it('a read sees a write made through another store once the 20 ms a read may share a look have passed', async () => {
+  const a = await FileStore.open(path);
+  const b = await FileStore.open(path);
+  expect(await b.read('networks/x')).toBeUndefined();
+  expect(await a.write('networks/x', { by: 'a' })).toBe(true);
+  await new Promise((r) => setTimeout(r, 25));
+  expect((await b.read('networks/x'))?.value).toEqual({ by: 'a' });
+  expect((await b.list('networks/')).map((e) => e.key)).toEqual(['networks/x']);
+});
+
 it('picks the backend and the default path from the spec', async () => {
   expect(defaultStorePath({}, 0)).toBe('/var/lib/shoal/state.json');
   expect(defaultStorePath({ XDG_STATE_HOME: '/x/state' }, 1000)).toBe('/x/state/shoal/state.json');
