@@ -18,6 +18,18 @@ async function imageOs(engine: Engine, image: string): Promise<string[]> {
   }
 }
 
+/** Whether the healthy engines run more than one OS: one pass, no allocation, stops at the second OS. */
+function mixedOs(engines: readonly Engine[]): boolean {
+  let first: string | undefined;
+  for (const e of engines) {
+    if (!e.isHealthy) continue;
+    const os = e.specs?.osType ?? '';
+    if (first === undefined) first = os;
+    else if (os !== first) return true;
+  }
+  return false;
+}
+
 /**
  * `ostype==<os>` for the image, unless the user constrained ostype already. Asked only when the healthy
  * engines run more than one OS: in a one-OS pool it cannot change the decision, so it costs nothing.
@@ -28,9 +40,8 @@ export async function osConstraint(
   body: Record<string, unknown>,
 ): Promise<Expr | undefined> {
   if (swarm.constraints.some((e) => e.key === 'ostype')) return undefined;
+  if (!mixedOs(pool.all())) return undefined;
   const engines = pool.healthy();
-  const oses = new Set(engines.map((e) => e.specs?.osType ?? ''));
-  if (oses.size < 2) return undefined;
   const image = typeof body['Image'] === 'string' ? body['Image'] : '';
   if (!image) return undefined;
   const holder = engines.find((e) => e.lists.images.some((i) => matchesImage(i, image))) ?? engines[0];

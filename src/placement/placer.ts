@@ -42,7 +42,7 @@ export class Placer {
     const decision = schedule(scheduler, nodes, req, { rng, overcommit });
     this.decisions.record(scheduler, nodes, req, decision);
     if (!decision.ok) throw ApiError.unavailable(decision.message);
-    const engine = this.pool.engine(decision.node.addr);
+    const engine = this.pool.at(decision.node.addr);
     if (!engine) throw ApiError.unavailable(`engine ${decision.node.addr} left the cluster`);
     const release = this.pool.reservations.reserve({
       name: req.name,
@@ -56,7 +56,7 @@ export class Placer {
   eligible(req: PlacementRequest, filters: readonly Filter[]): Engine[] {
     const nodes = passing(filters, this.pool.snapshot(), req);
     return nodes.flatMap((n) => {
-      const engine = this.pool.engine(n.addr);
+      const engine = this.pool.at(n.addr);
       return engine?.isHealthy ? [engine] : [];
     });
   }

@@ -17,6 +17,12 @@ export const DEFAULT_NODE_SPEC: NodeSpec = Object.freeze({
 export class NodeSpecs {
   private readonly specs = new Map<string, NodeSpec>();
   private readonly listeners: (() => void)[] = [];
+  private changes = 0;
+
+  /** Moves on every change of any spec: a snapshot looks specs up again only after it moved. */
+  get version(): number {
+    return this.changes;
+  }
 
   /** Called after a spec changed (availability, labels): the services loop listens. */
   onChange(fn: () => void): void {
@@ -34,11 +40,14 @@ export class NodeSpecs {
       engineId,
       Object.freeze({ labels: Object.freeze({ ...spec.labels }), availability: spec.availability }),
     );
+    this.changes++;
     for (const fn of this.listeners) fn();
   }
 
   delete(engineId: string): void {
-    if (this.specs.delete(engineId)) for (const fn of this.listeners) fn();
+    if (!this.specs.delete(engineId)) return;
+    this.changes++;
+    for (const fn of this.listeners) fn();
   }
 }
 

@@ -32,7 +32,7 @@ export class Pool implements EngineObserver {
   private readonly engines = new Map<string, Engine>();
   readonly containers = new ContainerIndex();
   readonly execs = new ExecIndex();
-  readonly reservations = new Reservations();
+  readonly reservations = new Reservations((addr) => this.reservationsChanged(addr));
   /** Swarm-mode node specs (labels, availability), kept current from the store by src/nodes/. */
   readonly nodeSpecs = new NodeSpecs();
   private readonly snapshots: SnapshotCache;
@@ -87,6 +87,11 @@ export class Pool implements EngineObserver {
     return undefined;
   }
 
+  /** The engine at this address (placement's choice), without the name and ID search engine() does. */
+  at(addr: string): Engine | undefined {
+    return this.engines.get(addr);
+  }
+
   snapshot(): readonly NodeSnapshot[] {
     return this.snapshots.all(this.validated());
   }
@@ -97,6 +102,11 @@ export class Pool implements EngineObserver {
     const engines = this.all();
     this.engines.clear();
     await Promise.all(engines.map((e) => e.stop()));
+  }
+
+  private reservationsChanged(addr: string): void {
+    const engine = this.engines.get(addr);
+    if (engine) this.snapshots.touch(engine);
   }
 
   // EngineObserver

@@ -11,16 +11,9 @@ export class Reservations {
   private readonly byName = new Map<string, Reservation>();
   private readonly byEngine = new Map<string, Set<Reservation>>();
   private readonly anonymous = new Set<Reservation>();
-  /** Bumped per engine on every change, so that engine's snapshot is rebuilt. */
-  private readonly versions = new Map<string, number>();
 
-  versionOf(addr: string): number {
-    return this.versions.get(addr) ?? 0;
-  }
-
-  private bump(addr: string): void {
-    this.versions.set(addr, (this.versions.get(addr) ?? 0) + 1);
-  }
+  /** `changed` hears of every claim and release on an engine, so that engine's snapshot is rebuilt. */
+  constructor(private readonly changed: (engineAddr: string) => void = () => undefined) {}
 
   /** Claims a name (may be "") and a slot on an engine; returns the release function. */
   reserve(r: Reservation): () => void {
@@ -29,7 +22,7 @@ export class Reservations {
     let set = this.byEngine.get(r.engineAddr);
     if (!set) this.byEngine.set(r.engineAddr, (set = new Set()));
     set.add(r);
-    this.bump(r.engineAddr);
+    this.changed(r.engineAddr);
     let released = false;
     return () => {
       if (released) return;
@@ -38,7 +31,7 @@ export class Reservations {
       this.anonymous.delete(r);
       set.delete(r);
       if (set.size === 0) this.byEngine.delete(r.engineAddr);
-      this.bump(r.engineAddr);
+      this.changed(r.engineAddr);
     };
   }
 

@@ -56,17 +56,34 @@ export function imageSubjectsOf(images: readonly ImageSummary[]): string[] {
 }
 
 interface Entry {
-  version: number;
-  reservations: number;
+  /** Set when the engine's containers, images, health or reservations changed, or the entry was replaced. */
+  stale: boolean;
   health: number;
+  specs: Engine['specs'];
   spec: NodeSpec;
   snap: NodeSnapshot;
 }
 
+/**
+ * Whether nothing an entry was built from changed. Containers, images, transitions and reservations mark
+ * the entry stale (touch); health and the engine's specs are compared here, by value and by identity, since
+ * they change without a notice; a node spec is looked up only after some spec changed.
+ */
+function current(entry: Entry, engine: Engine, spec: NodeSpec | undefined): boolean {
+  return (
+    !entry.stale &&
+    entry.health === engine.healthIndicator &&
+    entry.specs === engine.specs &&
+    (spec === undefined || entry.spec === spec)
+  );
+}
+
 export class SnapshotCache {
   private readonly cache = new WeakMap<Engine, Entry>();
-  private readonly versions = new WeakMap<Engine, number>();
-  private last: { engines: readonly Engine[]; nodes: readonly NodeSnapshot[] } | undefined;
+  /** The node specs' version the last all() saw: until it moves, no engine's spec is looked up. */
+  private specsVersion = -1;
+  private last:
+    { engines: readonly Engine[]; entries: readonly Entry[]; nodes: readonly NodeSnapshot[] } | undefined;
 
   constructor(
     private readonly reservations: Reservations,
@@ -74,33 +91,37 @@ export class SnapshotCache {
     private readonly nodeSpecs: NodeSpecs,
   ) {}
 
-  /** Marks an engine's snapshot stale (its containers, images or health changed). */
+  /** Marks an engine's snapshot stale (its containers, images, health or reservations changed). */
   touch(engine: Engine): void {
-    this.versions.set(engine, (this.versions.get(engine) ?? 0) + 1);
+    const entry = this.cache.get(engine);
+    if (entry) entry.stale = true;
   }
 
   of(engine: Engine): NodeSnapshot {
-    const version = this.versions.get(engine) ?? 0;
-    const reservations = this.reservations.versionOf(engine.addr);
-    const health = engine.healthIndicator;
+    return this.entryOf(engine, true).snap;
+  }
+
+  private entryOf(engine: Engine, checkSpec: boolean): Entry {
     const spec = this.nodeSpecs.of(engine.id);
     const hit = this.cache.get(engine);
-    if (
-      hit &&
-      hit.version === version &&
-      hit.reservations === reservations &&
-      hit.health === health &&
-      hit.spec === spec
-    )
-      return hit.snap;
-    const snap = this.build(engine, spec);
-    this.cache.set(engine, { version, reservations, health, spec, snap });
-    return snap;
+    if (hit && current(hit, engine, checkSpec ? spec : undefined)) return hit;
+    // A replaced entry stays stale: all() may still hold it.
+    if (hit) hit.stale = true;
+    const entry = {
+      stale: false,
+      health: engine.healthIndicator,
+      specs: engine.specs,
+      spec,
+      snap: this.build(engine, spec),
+    };
+    this.cache.set(engine, entry);
+    return entry;
   }
 
   /**
    * The snapshots of these engines, as an array that is reused while nothing changed and copied (never
    * mutated) when something did: the scheduler compares arrays position by position to reuse verdicts.
+   * With the same engines as last time, an unchanged engine costs a few comparisons and no lookup.
    */
   all(engines: readonly Engine[]): readonly NodeSnapshot[] {
     const last = this.last;
@@ -108,16 +129,25 @@ export class SnapshotCache {
       last !== undefined &&
       last.engines.length === engines.length &&
       last.engines.every((e, i) => e === engines[i]);
+    const specsMoved = this.nodeSpecs.version !== this.specsVersion;
+    this.specsVersion = this.nodeSpecs.version;
     let nodes: NodeSnapshot[] | undefined;
+    let entries: Entry[] | undefined;
     for (let i = 0; i < engines.length; i++) {
-      const snap = this.of(engines[i] as Engine);
-      if (aligned && !nodes && last.nodes[i] === snap) continue;
+      const engine = engines[i] as Engine;
+      const prev = aligned ? (last.entries[i] as Entry) : undefined;
+      const unchanged =
+        prev !== undefined && current(prev, engine, specsMoved ? this.nodeSpecs.of(engine.id) : undefined);
+      const entry = unchanged ? prev : this.entryOf(engine, true);
+      if (aligned && !nodes && last.nodes[i] === entry.snap) continue;
       nodes ??= aligned ? last.nodes.slice(0, i) : [];
-      nodes.push(snap);
+      entries ??= aligned ? last.entries.slice(0, i) : [];
+      nodes.push(entry.snap);
+      entries.push(entry);
     }
     if (aligned && !nodes) return last.nodes;
     const result = nodes ?? [];
-    this.last = { engines, nodes: result };
+    this.last = { engines, entries: entries ?? [], nodes: result };
     return result;
   }
 
