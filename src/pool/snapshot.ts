@@ -80,6 +80,11 @@ function current(entry: Entry, engine: Engine, spec: NodeSpec | undefined): bool
 
 export class SnapshotCache {
   private readonly cache = new WeakMap<Engine, Entry>();
+  /**
+   * A cached container is replaced, never changed, when the engine says it changed: its snapshot is made
+   * once, so rebuilding an engine after one change costs one container, not all of them.
+   */
+  private readonly containerSnaps = new WeakMap<CachedContainer, { cpus: number; snap: ContainerSnapshot }>();
   /** The node specs' version the last all() saw: until it moves, no engine's spec is looked up. */
   private specsVersion = -1;
   private last:
@@ -151,10 +156,18 @@ export class SnapshotCache {
     return result;
   }
 
+  private containerOf(c: CachedContainer, cpus: number): ContainerSnapshot {
+    const hit = this.containerSnaps.get(c);
+    if (hit?.cpus === cpus) return hit.snap;
+    const snap = containerSnapshot(c, cpus);
+    this.containerSnaps.set(c, { cpus, snap });
+    return snap;
+  }
+
   private build(engine: Engine, spec: NodeSpec): NodeSnapshot {
     const cpus = engine.specs?.cpus ?? 0;
     const containers: ContainerSnapshot[] = [];
-    for (const c of engine.containers.values()) containers.push(containerSnapshot(c, cpus));
+    for (const c of engine.containers.values()) containers.push(this.containerOf(c, cpus));
     for (const r of this.reservations.onEngine(engine.addr)) containers.push(r.container);
     let usedCpus = 0;
     let usedMemory = 0;

@@ -51,6 +51,17 @@ const pending: ContainerSnapshot = {
   cpus: 0,
 };
 
+function cached(id: string, state = 'running') {
+  return {
+    id,
+    name: id,
+    state,
+    createdMs: 0,
+    summary: { Image: 'busybox' },
+    detail: { Config: { Labels: {} }, HostConfig: {}, NetworkSettings: {} },
+  };
+}
+
 function setup() {
   const engines = [engine(1), engine(2), engine(3)];
   const list = engines as unknown as Engine[];
@@ -127,6 +138,21 @@ describe('SnapshotCache', () => {
     const b = cache.all(list);
     expect(b[0]).not.toBe(a[0]);
     expect(b[0]).not.toBe(direct);
+  });
+
+  it('rebuilds a touched engine from the snapshots of its unchanged containers', () => {
+    const { engines, list, cache } = setup();
+    const box = engines[0] as FakeEngine;
+    box.containers.set('a', cached('a'));
+    box.containers.set('b', cached('b'));
+    cache.touch(list[0] as Engine);
+    const before = cache.all(list)[0]?.containers ?? [];
+    box.containers.set('b', cached('b', 'exited'));
+    cache.touch(list[0] as Engine);
+    const after = cache.all(list)[0]?.containers ?? [];
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    expect(after[1]?.state).toBe('exited');
   });
 
   it('follows membership', () => {
