@@ -12,16 +12,21 @@ import { toDetail, type CachedContainer, type ContainerSummary, type PortEntry }
  */
 const INSPECT_CONCURRENCY = 2;
 
-/** Fetches one container's list entry and inspect; undefined when it no longer exists. */
+/**
+ * Fetches one container's inspect, then its list entry; undefined when it no longer exists. One after the
+ * other on purpose: an engine's connections have usually timed out since its last create (creates spread
+ * over the engines), and the two side by side opened two connections where one does.
+ */
 export async function fetchContainer(client: EngineClient, id: string): Promise<CachedContainer | undefined> {
-  const filters = JSON.stringify({ id: [id] });
-  const [list, inspect] = await Promise.all([
-    client.json<ContainerSummary[]>('GET', '/containers/json', { query: { all: '1', filters } }),
-    inspectOrUndefined(client, id),
-  ]);
-  const summary = list.find((c) => c.Id === inspect?.['Id']);
-  if (!inspect || !summary) return undefined;
-  return build(summary, inspect);
+  const inspect = await inspectOrUndefined(client, id);
+  const fullId = inspect?.['Id'];
+  if (typeof fullId !== 'string') return undefined;
+  const filters = JSON.stringify({ id: [fullId] });
+  const list = await client.json<ContainerSummary[]>('GET', '/containers/json', {
+    query: { all: '1', filters },
+  });
+  const summary = list.find((c) => c.Id === fullId);
+  return summary ? build(summary, inspect as Record<string, unknown>) : undefined;
 }
 
 async function inspectOrUndefined(
