@@ -18,6 +18,17 @@ async function imageOs(engine: Engine, image: string): Promise<string[]> {
   }
 }
 
+/** The answer of mixedOs per pool, until an engine joins or leaves the healthy ones. */
+const mixedByPool = new WeakMap<Pool, { generation: number; mixed: boolean }>();
+
+function mixedOsOf(pool: Pool): boolean {
+  const hit = mixedByPool.get(pool);
+  if (hit?.generation === pool.generation) return hit.mixed;
+  const mixed = mixedOs(pool.all());
+  mixedByPool.set(pool, { generation: pool.generation, mixed });
+  return mixed;
+}
+
 /** Whether the healthy engines run more than one OS: one pass, no allocation, stops at the second OS. */
 function mixedOs(engines: readonly Engine[]): boolean {
   let first: string | undefined;
@@ -40,7 +51,7 @@ export async function osConstraint(
   body: Record<string, unknown>,
 ): Promise<Expr | undefined> {
   if (swarm.constraints.some((e) => e.key === 'ostype')) return undefined;
-  if (!mixedOs(pool.all())) return undefined;
+  if (!mixedOsOf(pool)) return undefined;
   const engines = pool.healthy();
   const image = typeof body['Image'] === 'string' ? body['Image'] : '';
   if (!image) return undefined;

@@ -40,6 +40,7 @@ export class Pool implements EngineObserver {
   private readonly containerListeners = new Set<ContainerListener>();
   private readonly listListeners: ((engine: Engine, kind: ListKind) => void)[] = [];
   private closing = false;
+  private transitions = 0;
   private readonly engineOpts: EngineOptions;
 
   constructor(
@@ -70,6 +71,11 @@ export class Pool implements EngineObserver {
 
   all(): Engine[] {
     return [...this.engines.values()];
+  }
+
+  /** Moves on every engine_connect, _disconnect and _reconnect: the healthy engines are the same until it does. */
+  get generation(): number {
+    return this.transitions;
   }
 
   healthy(): Engine[] {
@@ -112,6 +118,7 @@ export class Pool implements EngineObserver {
   // EngineObserver
 
   transition(engine: Engine, what: ClusterTransition): void {
+    this.transitions++;
     this.snapshots.touch(engine);
     this.hub.publish(clusterEvent(engine, what));
     if (!this.closing) for (const fn of this.transitionListeners) fn(engine, what);
