@@ -53,6 +53,8 @@ export interface EngineObserver {
   event(engine: Engine, ev: DockerEvent, live: boolean): void;
   containerChanged(engine: Engine, change: CacheChange): void;
   execCreated(engine: Engine, execId: string, containerId: string): void;
+  /** The engine's health or specs were set (the scheduler's snapshot of it is stale). */
+  healthOrSpecsSet(engine: Engine): void;
   listChanged(engine: Engine, kind: ListKind): void;
   /** An error text when another engine already has this ID. */
   idConflict(engine: Engine, id: string): string | undefined;
@@ -80,8 +82,8 @@ export class Engine {
   /** Typed calls (create, start, remove, pull, …) that keep the cache and health current. */
   readonly ops: EngineOperations;
   ip = '';
-  specs: EngineSpecs | undefined;
-  health: Health = INITIAL_HEALTH;
+  private specsNow: EngineSpecs | undefined;
+  private healthNow: Health = INITIAL_HEALTH;
   /** Last time the engine answered a refresh. */
   updatedAt = new Date(0);
   private specsAt = 0;
@@ -133,6 +135,22 @@ export class Engine {
       () => this.stopped,
       EVENT_READ_DELAY_MS,
     );
+  }
+
+  get specs(): EngineSpecs | undefined {
+    return this.specsNow;
+  }
+  set specs(specs: EngineSpecs | undefined) {
+    this.specsNow = specs;
+    this.observer.healthOrSpecsSet(this);
+  }
+  get health(): Health {
+    return this.healthNow;
+  }
+  /** Every change of state goes through here: the observer hears of it, so nothing needs to poll for it. */
+  set health(health: Health) {
+    this.healthNow = health;
+    this.observer.healthOrSpecsSet(this);
   }
 
   get id(): string {

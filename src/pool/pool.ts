@@ -41,6 +41,8 @@ export class Pool implements EngineObserver {
   private readonly listListeners: ((engine: Engine, kind: ListKind) => void)[] = [];
   private closing = false;
   private transitions = 0;
+  /** validated(), kept until an engine comes, goes, or has its health or specs set. */
+  private members: readonly Engine[] | undefined;
   private readonly engineOpts: EngineOptions;
 
   constructor(
@@ -53,6 +55,7 @@ export class Pool implements EngineObserver {
 
   /** Discovery's current list: removed engines go first (classic order), then new ones start validating. */
   update(addrs: readonly string[]): void {
+    this.members = undefined;
     const wanted = new Set(addrs);
     for (const [addr, engine] of this.engines) {
       if (wanted.has(addr)) continue;
@@ -98,8 +101,13 @@ export class Pool implements EngineObserver {
     return this.engines.get(addr);
   }
 
+  /**
+   * What the scheduler sees. The engines' list is the same array until one comes, goes, or changes health or
+   * specs, and every change of an engine touches its snapshot: an unchanged pool costs no pass over it.
+   */
   snapshot(): readonly NodeSnapshot[] {
-    return this.snapshots.all(this.validated());
+    this.members ??= this.validated();
+    return this.snapshots.all(this.members);
   }
 
   async stop(): Promise<void> {
@@ -116,6 +124,11 @@ export class Pool implements EngineObserver {
   }
 
   // EngineObserver
+
+  healthOrSpecsSet(engine: Engine): void {
+    this.members = undefined;
+    this.snapshots.touch(engine);
+  }
 
   transition(engine: Engine, what: ClusterTransition): void {
     this.transitions++;

@@ -89,6 +89,10 @@ export class SnapshotCache {
   private specsVersion = -1;
   private last:
     { engines: readonly Engine[]; entries: readonly Entry[]; nodes: readonly NodeSnapshot[] } | undefined;
+  /** Engines touched since the last all(); with the same engines array, only these are looked at. */
+  private readonly touched = new Set<Engine>();
+  /** Each engine's position in last.engines. */
+  private positions = new Map<Engine, number>();
 
   constructor(
     private readonly reservations: Reservations,
@@ -100,6 +104,7 @@ export class SnapshotCache {
   touch(engine: Engine): void {
     const entry = this.cache.get(engine);
     if (entry) entry.stale = true;
+    this.touched.add(engine);
   }
 
   of(engine: Engine): NodeSnapshot {
@@ -126,15 +131,18 @@ export class SnapshotCache {
   /**
    * The snapshots of these engines, as an array that is reused while nothing changed and copied (never
    * mutated) when something did: the scheduler compares arrays position by position to reuse verdicts.
-   * With the same engines as last time, an unchanged engine costs a few comparisons and no lookup.
+   * Given the very array of last time, only touched engines are looked at; given the same engines in
+   * another array, an unchanged engine costs a few comparisons and no lookup.
    */
   all(engines: readonly Engine[]): readonly NodeSnapshot[] {
     const last = this.last;
+    const specsMoved = this.nodeSpecs.version !== this.specsVersion;
+    if (last?.engines === engines && !specsMoved) return this.patched(last);
+    this.touched.clear();
     const aligned =
       last !== undefined &&
       last.engines.length === engines.length &&
       last.engines.every((e, i) => e === engines[i]);
-    const specsMoved = this.nodeSpecs.version !== this.specsVersion;
     this.specsVersion = this.nodeSpecs.version;
     let nodes: NodeSnapshot[] | undefined;
     let entries: Entry[] | undefined;
@@ -150,10 +158,38 @@ export class SnapshotCache {
       nodes.push(entry.snap);
       entries.push(entry);
     }
-    if (aligned && !nodes) return last.nodes;
+    if (aligned && !nodes) {
+      // The same engines in a new array: the next call with that array takes the short way.
+      this.last = { ...last, engines };
+      return last.nodes;
+    }
     const result = nodes ?? [];
     this.last = { engines, entries: entries ?? [], nodes: result };
+    if (!aligned) this.positions = new Map(engines.map((e, i) => [e, i]));
     return result;
+  }
+
+  /**
+   * The same engines array as last time (the pool keeps it until an engine comes, goes or has its health or
+   * specs set, and each of those touches it): only the touched engines can have changed.
+   */
+  private patched(last: NonNullable<SnapshotCache['last']>): readonly NodeSnapshot[] {
+    let nodes: NodeSnapshot[] | undefined;
+    let entries: Entry[] | undefined;
+    for (const engine of this.touched) {
+      const i = this.positions.get(engine);
+      if (i === undefined) continue;
+      const entry = this.entryOf(engine, true);
+      if (entry.snap === last.nodes[i]) continue;
+      nodes ??= last.nodes.slice();
+      entries ??= last.entries.slice();
+      nodes[i] = entry.snap;
+      entries[i] = entry;
+    }
+    this.touched.clear();
+    if (!nodes || !entries) return last.nodes;
+    this.last = { engines: last.engines, entries, nodes };
+    return nodes;
   }
 
   private containerOf(c: CachedContainer, cpus: number): ContainerSnapshot {

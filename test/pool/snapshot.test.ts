@@ -108,13 +108,28 @@ describe('SnapshotCache', () => {
     expect(cache.all(list)[2]?.containers).toHaveLength(0);
   });
 
-  it('sees health and specs change without a notice', () => {
+  it('sees health and specs change without a notice in a new array of engines', () => {
     const { engines, list, cache } = setup();
     cache.all(list);
     (engines[0] as FakeEngine).healthIndicator = 50;
-    expect(cache.all(list)[0]?.healthIndicator).toBe(50);
+    expect(cache.all([...list])[0]?.healthIndicator).toBe(50);
     (engines[1] as FakeEngine).specs = { ...(engines[1] as FakeEngine).specs, cpus: 8 };
-    expect(cache.all(list)[1]?.cpus).toBe(8);
+    expect(cache.all([...list])[1]?.cpus).toBe(8);
+  });
+
+  it('given the very same array, looks only at touched engines (the pool touches on health and specs)', () => {
+    const { engines, list, cache } = setup();
+    const a = cache.all(list);
+    (engines[0] as FakeEngine).healthIndicator = 50;
+    expect(cache.all(list)).toBe(a);
+    cache.touch(list[0] as Engine);
+    const b = cache.all(list);
+    expect(b[0]?.healthIndicator).toBe(50);
+    expect(b[1]).toBe(a[1]);
+    const again = [...list];
+    expect(cache.all(again)).toBe(b);
+    cache.touch(list[2] as Engine);
+    expect(cache.all(again)[2]).not.toBe(b[2]);
   });
 
   it('sees a node spec change', () => {
