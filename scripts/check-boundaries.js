@@ -42,6 +42,7 @@ const ALLOWED = {
   log: '', // the log line
   sleep: '', // an abortable sleep
   backoff: '', // jitter for retry delays
+  'idle-gc': 'log', // a full collection when the process goes quiet after a busy spell
   version: '', // Shoal's own version
 };
 

@@ -7,6 +7,7 @@ import { runLabCommand } from './lab/command.js';
 import { joinCommand, listEngines } from './discovery/commands.js';
 import { runDemo } from './lab/demo.js';
 import { isLogLevel, log, setLogLevel } from './log.js';
+import { IdleCollector } from './idle-gc.js';
 import { startManager, type Manager } from './main.js';
 import { SHOAL } from './version.js';
 
@@ -53,7 +54,12 @@ async function manage(args: string[]): Promise<void> {
   }
   const config = parseManageArgs(args);
   const manager: Manager = await startManager(config);
-  stopOnSignals(() => manager.stop());
+  // The process is the manager's: its memory is given back when it goes quiet after a busy spell.
+  const collector = new IdleCollector();
+  stopOnSignals(() => {
+    collector.stop();
+    return manager.stop();
+  });
 }
 
 async function join(args: string[]): Promise<void> {
