@@ -109,7 +109,14 @@ function lines(c: ProxyFigures, s: ProxyFigures): Line[] {
     },
     { what: 'RSS at start (2 s after healthy)', unit: 'MiB', ...pair((x) => MiB(x.startKiB)) },
     { what: 'RSS 10 s after the load', unit: 'MiB', ...pair((x) => MiB(x.afterKiB)) },
-    { what: 'peak RSS, VmHWM', unit: 'MiB', ...pair((x) => MiB(x.hwmKiB)), goal: { kind: 'lower' } },
+    // The memory goal is at 1,000 engines (the scale section); here it is shown, not judged: a
+    // Node 20 process that has loaded its modules is ~45 MiB before it holds anything.
+    {
+      what: 'peak RSS, VmHWM',
+      unit: 'MiB',
+      ...pair((x) => MiB(x.hwmKiB)),
+      note: 'no goal at 3 engines (the goal is at 1,000: see the scale section)',
+    },
   ];
 }
 
