@@ -25,6 +25,8 @@ export class FileStore implements Store {
   private tmpSeq = 0;
   /** When the file was last looked at for a replacement by another process. */
   private checkedAt = 0;
+  private keys: readonly string[] = [];
+  private keysOf: FileBody | undefined;
 
   private constructor(
     readonly path: string,
@@ -53,12 +55,26 @@ export class FileStore implements Store {
   }
 
   async list(prefix: string): Promise<StoreEntry[]> {
-    return this.run('read', () =>
-      Object.entries(this.body.records)
-        .filter(([k]) => k.startsWith(prefix))
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([key, r]) => ({ key, value: jsonCopy(r.value), version: r.version })),
-    );
+    return this.run('read', () => {
+      const keys = this.sortedKeys();
+      const out: StoreEntry[] = [];
+      for (let i = firstAtLeast(keys, prefix); i < keys.length; i++) {
+        const key = keys[i] as string;
+        if (!key.startsWith(prefix)) break;
+        const r = this.body.records[key];
+        if (r) out.push({ key, value: jsonCopy(r.value), version: r.version });
+      }
+      return out;
+    });
+  }
+
+  /** Every key in order, made once per content (a start-up lists one prefix per engine among thousands). */
+  private sortedKeys(): readonly string[] {
+    if (this.keysOf !== this.body) {
+      this.keys = Object.keys(this.body.records).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      this.keysOf = this.body;
+    }
+    return this.keys;
   }
 
   write(key: string, value: unknown, expectedVersion?: number): Promise<boolean> {
@@ -152,4 +168,16 @@ function applyBatch(body: FileBody, ops: readonly CheckedOp[]): FileBody | undef
     }
   }
   return changed ? { index, records } : body;
+}
+
+/** The index of the first key not below `prefix` in sorted `keys` (binary search). */
+function firstAtLeast(keys: readonly string[], prefix: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((keys[mid] as string) < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
