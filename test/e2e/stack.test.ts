@@ -100,13 +100,22 @@ describe('docker stack', () => {
       async () => ((await get()) !== '' ? true : undefined),
       30_000,
     );
+    // The ingress balances over the replicas that are healthy: each turns healthy on its own first check,
+    // so all three may take a few seconds after the first answers.
     const seen = new Set<string>();
-    for (let i = 0; i < 90 && seen.size < 3; i++) {
-      const body = await get();
-      if (body === '') continue;
-      expect(body).toContain('s3cr3t-pw');
-      seen.add(body.split('\n')[0] ?? '');
-    }
+    await until(
+      'all 3 replicas answered through the ingress',
+      async () => {
+        for (let i = 0; i < 10; i++) {
+          const body = await get();
+          if (body === '') continue;
+          expect(body).toContain('s3cr3t-pw');
+          seen.add(body.split('\n')[0] ?? '');
+        }
+        return seen.size === 3 ? true : undefined;
+      },
+      30_000,
+    );
     expect(seen.size).toBe(3);
     const logs = await until('worker read its config', async () => {
       const l = await docker(S, ['service', 'logs', 'st_worker']);
