@@ -109,10 +109,12 @@ export function settle(
     replace(pass, service, others, keeper, role, lost);
     return;
   }
+  // A restarted task is placed only once its restart delay is over: placing makes its container (pulling
+  // its image), so an image that cannot be pulled would otherwise be tried again at once, without end.
+  if ((keeper.task.NotBefore ?? 0) > pass.now) return;
   if (rankOf(keeper.state) < rankOf('assigned')) pass.place(keeper, role.nodeId);
-  const due = (keeper.task.NotBefore ?? 0) <= pass.now;
-  // Desired `ready` (or anything else short of running): it waits for its delay and for the slot to be free.
-  if (keeper.desired !== 'running' && due && !others.some(isLive)) pass.start(keeper);
+  // Desired `ready` (or anything else short of running): it waits for the slot to be free.
+  if (keeper.desired !== 'running' && !others.some(isLive)) pass.start(keeper);
 }
 
 /** Why a placed task's node cannot keep it, if it cannot. */

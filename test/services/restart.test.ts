@@ -27,6 +27,17 @@ describe('restart policy', () => {
     expect(creates.map((a) => a.slot)).toEqual([2, 1, 3]);
   });
 
+  it('a successor waiting for its delay is neither placed nor started until it is due (no pull before)', () => {
+    const s = service('s', { replicas: 1 });
+    const waiting = task('w', s, { slot: 1, state: 'new', desired: 'ready', notBefore: T0 + 5000 });
+    const scene = { services: [s], tasks: [waiting], containers: [] };
+    const early = run({ ...scene, now: T0 + 4999 });
+    expect(only(early, 'placeTask')).toEqual([]);
+    expect(only(early, 'startTask')).toEqual([]);
+    const due = run({ ...scene, now: T0 + 5000 });
+    expect(only(due, 'placeTask')).toMatchObject([{ taskId: 'w' }]);
+  });
+
   it('with Delay 0, the successor is desired running at once', () => {
     const s = service('s', { restart: { Condition: 'any', Delay: 0 } });
     const t = task('t', s, { slot: 1, node: 'n1' });
