@@ -7,10 +7,14 @@ export const NETWORK = 'benchnet0000000000000000';
 
 export const serviceName = (i: number): string => `svc${String(i).padStart(4, '0')}`;
 
-/** Task `k` of service `i`: 10.0.0.0/8, counted from 10.0.0.2. */
+/**
+ * Task `k` of service `i`: in 198.19.0.0/16 (inside the test range 198.18.0.0/15), counted from 198.19.0.2.
+ * Answers only: nothing is sent to them. Up to 65,000 tasks.
+ */
 export function taskIp(i: number, k: number, replicas: number): string {
   const n = i * replicas + k + 2;
-  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+  if (n > 0xfffe) throw new Error(`the DNS bench holds at most 65,532 tasks, not ${n - 2}`);
+  return `198.19.${(n >> 8) & 255}.${n & 255}`;
 }
 
 export function benchIndex(names: number, replicas: number, querier: string): NameIndex {
