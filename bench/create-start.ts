@@ -7,7 +7,7 @@ import { Pool } from 'undici';
 import { startChild } from './children.js';
 import { waitHealthy } from './frontends.js';
 import { percentile } from './load.js';
-import { startFarmProcess } from './scale-frontend.js';
+import { startFarmProcess } from './farm-process.js';
 import { benchStoreArgs } from './store.js';
 
 const ENGINES = Number(process.argv[2] ?? 1000);

@@ -2,10 +2,9 @@
 // [CONTAINERS] [--load]`. Starts a simulated farm, then Shoal in front of it; reports how long until every
 // engine is Healthy with all containers cached, Shoal's RSS then, its peak (VmHWM) under creates (--load),
 // and its RSS after the load has stopped. SHOAL_NODE_ARGS adds flags to Shoal's node (profiling).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
+import { startFarmProcess } from './farm-process.js';
 import { startChild } from './children.js';
 import { benchStoreArgs } from './store.js';
 
@@ -88,20 +87,7 @@ async function heapOf(pool: Pool): Promise<Record<string, number>> {
 }
 
 async function main(): Promise<void> {
-  let addrs: string[] = [];
-  const farm = await startChild(
-    'dist/test/support/farm-main.js',
-    [String(ENGINES), String(PER_ENGINE)],
-    (out) => {
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (!line || !out.includes('\n', out.indexOf(line))) return undefined;
-      addrs = (JSON.parse(line) as { addrs: string[] }).addrs;
-      return 1;
-    },
-    120_000,
-  );
-  const file = join(mkdtempSync(join(tmpdir(), 'shoal-reg-')), 'engines');
-  writeFileSync(file, addrs.join('\n') + '\n');
+  const { farm, file } = await startFarmProcess(ENGINES, PER_ENGINE);
   const farmCpu0 = cpuOf(farm.proc.pid);
   const t1 = Date.now();
   const shoal = await startChild(

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { startFarmProcess } from './farm-process.js';
 import { startChild, type Child } from './children.js';
 import { load, type LoadResult } from './load.js';
 import { benchStoreArgs } from './store.js';
@@ -22,21 +23,8 @@ const say = (l: string) => process.stdout.write(`${l}\n`);
 const ms = (us: number) => (us / 1000).toFixed(2);
 
 async function startFarm(engines: number, per: number): Promise<{ child: Child; file: string }> {
-  let addrs: string[] = [];
-  const child = await startChild(
-    'dist/test/support/farm-main.js',
-    [String(engines), String(per)],
-    (out) => {
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (!line || !out.includes('\n', out.indexOf(line))) return undefined;
-      addrs = (JSON.parse(line) as { addrs: string[] }).addrs;
-      return 1;
-    },
-    120_000,
-  );
-  const file = join(mkdtempSync(join(tmpdir(), 'shoal-reqpath-')), 'engines');
-  writeFileSync(file, addrs.join('\n') + '\n');
-  return { child, file };
+  const { farm, file } = await startFarmProcess(engines, per);
+  return { child: farm, file };
 }
 
 function engineFile(addrs: string): Promise<{ child?: Child; file: string }> {

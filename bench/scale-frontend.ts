@@ -1,10 +1,7 @@
 // One frontend (classic or Shoal) measured on its own fresh simulated farm, by the same code for both: time
 // to healthy, memory at rest / peak / after load, /info and /containers/json latency, creates.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Pool } from 'undici';
-import { startChild, type Child } from './children.js';
+import { startFarmProcess } from './farm-process.js';
 import { startFrontend, waitHealthy, whyFailed, type Frontend, type FrontendName } from './frontends.js';
 import { load, summarise, type LoadResult } from './load.js';
 import { watchMemory } from './memory.js';
@@ -25,28 +22,6 @@ export interface FarmFigures {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A fresh farm of `engines` × `perEngine` in its own process, and a file listing its engines. */
-export async function startFarmProcess(
-  engines: number,
-  perEngine: number,
-): Promise<{ farm: Child; file: string }> {
-  let addrs: string[] = [];
-  const farm = await startChild(
-    'dist/test/support/farm-main.js',
-    [String(engines), String(perEngine)],
-    (out) => {
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (!line || !out.includes('\n', out.indexOf(line))) return undefined;
-      addrs = (JSON.parse(line) as { addrs: string[] }).addrs;
-      return 1;
-    },
-    120_000,
-  );
-  const file = join(mkdtempSync(join(tmpdir(), 'shoal-bench-')), 'engines');
-  writeFileSync(file, addrs.join('\n') + '\n');
-  return { farm, file };
-}
 
 async function post(pool: Pool, path: string, body?: unknown): Promise<{ status: number; text: string }> {
   const res = await pool.request({

@@ -1,10 +1,9 @@
 // Services at scale without real engines: one service scaled 0 → 1,000 tasks through Shoal's HTTP API over
 // 100 simulated engines (the farm, its own process), timed until all 1,000 tasks run (goal ≤ 2 s; SwarmKit
 // publishes 1,000 tasks in < 2.5 s). Set SHOAL_BENCH_CPU_PROF=<dir> to profile Shoal (node --cpu-prof).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Pool } from 'undici';
+import { startFarmProcess } from './farm-process.js';
 import { startChild, type Child } from './children.js';
 import { benchStoreArgs } from './store.js';
 import { apiPool, desiredRunning, isRunning, until } from './services-poll.js';
@@ -55,20 +54,7 @@ async function call(pool: Pool, method: 'GET' | 'POST', path: string, body?: unk
 }
 
 async function startFarmAndShoal(): Promise<{ farm: Child; shoal: Child }> {
-  let addrs: string[] = [];
-  const farm = await startChild(
-    'dist/test/support/farm-main.js',
-    [String(ENGINES), '0'],
-    (out) => {
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (!line || !out.includes('\n', out.indexOf(line))) return undefined;
-      addrs = (JSON.parse(line) as { addrs: string[] }).addrs;
-      return 1;
-    },
-    120_000,
-  );
-  const file = join(mkdtempSync(join(tmpdir(), 'shoal-bench-')), 'engines');
-  writeFileSync(file, addrs.join('\n') + '\n');
+  const { farm, file } = await startFarmProcess(ENGINES, 0);
   const prof = process.env['SHOAL_BENCH_CPU_PROF'];
   const shoal = await startChild(
     'dist/src/cli.js',
