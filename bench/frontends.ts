@@ -19,10 +19,13 @@ export interface Frontend extends Child {
 }
 
 /** Starts `name` in front of `discovery` (`file://…` or `a,b,c`); throws if it does not come up. */
-export async function startFrontend(name: FrontendName, discovery: string): Promise<Frontend> {
+export async function startFrontend(
+  name: FrontendName,
+  discovery: string,
+  binary = classicBinary(),
+): Promise<Frontend> {
   let child: Child;
   if (name === 'classic') {
-    const binary = classicBinary();
     if (!existsSync(binary)) throw new Error(`no classic Swarm binary at ${binary} (set BENCH_CLASSIC)`);
     // Classic does not say which port it got for :0, so it is given a free one.
     const port = await freePort();

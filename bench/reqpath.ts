@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { startFarmProcess } from './farm-process.js';
+import { startFrontend } from './frontends.js';
 import { startChild, type Child } from './children.js';
 import { load, type LoadResult } from './load.js';
 import { benchStoreArgs } from './store.js';
@@ -44,26 +45,6 @@ function startShoal(dir: string, file: string, prof: string | undefined): Promis
     60_000,
     prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
   );
-}
-
-async function startClassic(path: string, file: string): Promise<Child> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const { spawn } = await import('node:child_process');
-  const proc = spawn(path, ['manage', '-H', `tcp://127.0.0.1:${port}`, '--heartbeat=1s', `file://${file}`], {
-    stdio: 'ignore',
-  });
-  return {
-    proc,
-    port,
-    rssKiB: () => 0,
-    ended: () => (proc.exitCode === null ? undefined : `exit ${proc.exitCode}`),
-    stop: () =>
-      new Promise((done) => {
-        if (proc.exitCode !== null) return done();
-        proc.once('exit', () => done());
-        proc.kill('SIGTERM');
-      }),
-  };
 }
 
 async function waitCached(t: Target, want: number): Promise<void> {
@@ -141,7 +122,7 @@ async function main(): Promise<void> {
       targets.push({ name, child, origin: `http://127.0.0.1:${child.port}` });
     }
     if (classic) {
-      const child = await startClassic(classic, farm.file);
+      const child = await startFrontend('classic', `file://${farm.file}`, classic);
       targets.push({ name: 'classic', child, origin: `http://127.0.0.1:${child.port}` });
     }
     for (const t of targets) await waitCached(t, want);
