@@ -1,10 +1,10 @@
-// The DNS bench's server child: Shoal's DnsServer on `host`, port 0, over the bench's NameIndex (dns-names.ts),
-// with 127.0.0.1 a container on the names' network. No upstreams: nothing is forwarded. Prints its port;
+// The DNS bench's server child: Shoal's DNS (serving.ts: `workers=<n>` worker processes answer UDP, or 0 for
+// Shoal's own thread) on `host`, port 0, over the bench's NameIndex (dns-names.ts), with 127.0.0.1 a
+// container on the names' network. No upstreams: nothing is forwarded. Prints its port;
 // SIGTERM ends it cleanly, so `node --cpu-prof` writes its profile. With `floor`, a bare node:dgram socket
 // answers every query with the same 4 A records instead: what Node's own path for a datagram costs.
 import { createSocket } from 'node:dgram';
-import { DnsServer } from '../src/dns/server.js';
-import { Upstreams } from '../src/dns/upstream.js';
+import { DnsServing } from '../src/dns/serving.js';
 import { benchIndex } from './dns-names.js';
 
 /** The query's bytes, flagged as an answer, and 4 A records pointing back at its name. */
@@ -32,30 +32,17 @@ function floor(host: string): void {
 }
 
 async function main(): Promise<void> {
-  const [names = '1000', replicas = '4', host = '127.0.0.1', mode] = process.argv.slice(2);
+  const [names = '1000', replicas = '4', host = '127.0.0.1', mode = 'workers=0'] = process.argv.slice(2);
   if (mode === 'floor') return floor(host);
+  const workers = Number(/^workers=(\d+)$/.exec(mode)?.[1] ?? NaN);
+  if (!Number.isInteger(workers)) throw new Error(`mode: floor or workers=<n>, not ${mode}`);
   const index = benchIndex(Number(names), Number(replicas), '127.0.0.1');
-  const make = () =>
-    new DnsServer({
-      index,
-      upstreams: new Upstreams({ servers: [] }),
-      settings: { ttl: 2, oneAnswer: false, rng: Math.random },
-      upstreamFor: () => undefined,
-    });
-  // Port 0 picks UDP's port and TCP takes the same number, which may be taken: try again then.
-  let server = make();
-  let bound: { port: number } | undefined;
-  for (let attempt = 1; !bound; attempt++) {
-    try {
-      [bound] = await server.listen([{ host, port: 0 }]);
-    } catch (err) {
-      if (attempt >= 5 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-      await server.close();
-      server = make();
-    }
-  }
-  process.stdout.write(`DNS on ${host}:${bound.port} (${index.size} containers)\n`);
-  process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
+  // The names do not change during the bench: the workers' copies are the index as it is.
+  const feed = { snapshot: () => [...index.all()], follow: () => undefined };
+  const serving = new DnsServing(index, feed, { ttl: 2, answers: 0, upstreams: [], workers });
+  const [bound] = await serving.listen([{ host, port: 0 }]);
+  process.stdout.write(`DNS on ${host}:${bound?.port} (${index.size} containers; ${serving.describe()})\n`);
+  process.once('SIGTERM', () => void serving.close().then(() => process.exit(0)));
 }
 
 main().catch((err: unknown) => {

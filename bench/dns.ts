@@ -7,6 +7,7 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dnsWorkers } from '../src/config/manage.js';
 import { startChild } from './children.js';
 import { hostsFile, queryFile } from './dns-names.js';
 import { dnsperf, dnsperfArgs, type DnsperfResult, type DnsperfTarget } from './dnsperf.js';
@@ -72,7 +73,7 @@ async function dnsmasqOn(host: string, port: number, hosts: string): Promise<Ser
 }
 
 /** Shoal's DnsServer in its own node process; `SHOAL_BENCH_DNS_PROF=<dir>` profiles it (--cpu-prof). */
-async function startShoal(label: string, source: string, mode = 'shoal'): Promise<Server> {
+async function startShoal(label: string, source: string, mode: string): Promise<Server> {
   const prof = process.env['SHOAL_BENCH_DNS_PROF'];
   const child = await startChild(
     'dist/bench/dns-server-main.js',
@@ -100,12 +101,16 @@ export async function runDnsBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'shoal-bench-dns-'));
   const queries = join(dir, 'queries');
   writeFileSync(queries, queryFile(NAMES));
+  // Shoal as it starts by default on this machine (--dns-workers auto), and with its own thread answering.
+  const workers = `workers=${dnsWorkers('auto')}`;
+  const shown = `--dns-workers auto = ${dnsWorkers('auto')}`;
   const starts: (() => Promise<Server>)[] = [
     () => startDnsmasq(dir),
     // 127.0.0.1 is a container on the names' network: the scoped path, as a container asking.
-    () => startShoal('Shoal, asker a container (scoped)', '127.0.0.1'),
+    () => startShoal(`Shoal (${shown}), asker a container (scoped)`, '127.0.0.1', workers),
     // 127.0.0.3 is no container: answered because only one network has the name.
-    () => startShoal('Shoal, asker unknown', '127.0.0.3'),
+    () => startShoal(`Shoal (${shown}), asker unknown`, '127.0.0.3', workers),
+    () => startShoal('Shoal (--dns-workers 0), asker a container (scoped)', '127.0.0.1', 'workers=0'),
     // Not Shoal: node:dgram answering fixed bytes, the least a Node 20 server spends a query.
     () => startShoal('Node 20 dgram, fixed answer', '127.0.0.1', 'floor'),
   ];
@@ -132,7 +137,7 @@ export async function runDnsBench(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   say(
-    `\nUDP; latencies in ms (p50/p99/p99.9 from dnsperf -v's per-query times); CPU: the server's µs a query`,
+    `\nUDP; latencies in ms (p50/p99/p99.9 from dnsperf -v's per-query times); CPU: the server's µs a query (with its worker processes)`,
   );
   say('| server | run | q/s | avg | p50 | p99 | p99.9 | max | lost | CPU µs/q | load 1 min |');
   say('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');

@@ -1,7 +1,7 @@
 // One dnsperf run against a server process, summarised: its achieved rate, average and max (dnsperf's own
 // summary), percentiles from -v's per-query latencies (the summary has none), and the server's CPU a query.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { percentile } from './load.js';
 
@@ -39,10 +39,15 @@ export function dnsperfArgs(
   return [...args, '-l', String(seconds), '-v', ...(rate ? ['-Q', String(rate)] : [])];
 }
 
-/** utime + stime of a process so far, in µs (clock ticks of 10 ms). */
+/** utime + stime of a process and its live children (Shoal's DNS workers) so far, in µs (ticks of 10 ms). */
 function cpuUs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  let us = (Number(fields[11]) + Number(fields[12])) * 10_000;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const kids = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean);
+    for (const kid of kids) us += cpuUs(Number(kid));
+  }
+  return us;
 }
 
 /** Runs dnsperf with `args`; -v's line a query goes to `out`, a file, so reading it takes no CPU during the run. */

@@ -144,6 +144,7 @@ export async function startManager(config: ManageConfig, opts: ManagerOptions = 
         listen: config.dns.listen,
         ttl: config.dns.ttlSeconds,
         answers: config.dns.answers,
+        workers: config.dns.workers,
         upstreams: config.dns.upstreams,
         rng: opts.rng,
         // With --replication every manager serves DNS; containers get the others' resolvers after its own.

@@ -1,4 +1,5 @@
 // `shoal manage`: its flags, classic Swarm's defaults and error texts, and the typed config they produce.
+import { availableParallelism } from 'node:os';
 import { LOG_LEVELS, isLogLevel, type LogFormat, type LogLevel } from '../log.js';
 import { parseDuration } from './duration.js';
 import { checkAdvertise } from './join.js';
@@ -156,6 +157,14 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
     default: '0',
     usage:
       'addresses per DNS answer: 0 for all (shuffled), 1 for one (for clients that sort answers by subnet)',
+  },
+  {
+    name: 'dns-workers',
+    placeholder: 'int|auto',
+    kind: 'string',
+    default: 'auto',
+    usage:
+      "processes that answer DNS over UDP beside Shoal's own (0: Shoal answers itself); auto: one per core when there are several, up to 4",
   },
   {
     name: 'ingress-listen',
@@ -406,6 +415,8 @@ export interface DnsConfig {
   ttlSeconds: number;
   upstreams?: { host: string; port: number }[];
   answers: number;
+  /** DNS worker processes (UDP); 0: Shoal's own thread answers. */
+  workers: number;
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -425,6 +436,17 @@ function dnsAddr(text: string, flag: string): { host: string; port: number } {
   return { host, port: p };
 }
 
+/** --dns-workers: a count from 0 to 16, or auto (one per core when there are several, up to 4). */
+export function dnsWorkers(text: string, cores = availableParallelism()): number {
+  if (text === 'auto') return cores > 1 ? Math.min(cores, 4) : 0;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 16)
+    throw new UsageError(
+      `invalid --dns-workers ${JSON.stringify(text)}: expected a count from 0 to 16, or auto`,
+    );
+  return n;
+}
+
 function dnsOf(v: ReturnType<typeof withFallbacks>): DnsConfig | undefined {
   const listen = list(v, 'dns-listen').map((a) => dnsAddr(a, 'dns-listen'));
   if (listen.length === 0) return undefined;
@@ -437,6 +459,7 @@ function dnsOf(v: ReturnType<typeof withFallbacks>): DnsConfig | undefined {
     listen,
     ttlSeconds: Math.round(ttlMs / 1000),
     answers,
+    workers: dnsWorkers(str(v, 'dns-workers')),
     ...(upstreams.length ? { upstreams } : {}),
   };
 }

@@ -1,13 +1,15 @@
-// The embedded DNS load balancer: the cluster's names (kept from the engines), the server on the
-// --dns-listen addresses, and the upstreams for everything else.
+// The embedded DNS load balancer: the cluster's names (kept from the engines), served on the --dns-listen
+// addresses (serving.ts), and the upstreams for everything else.
 import { readFileSync } from 'node:fs';
 import { log } from '../log.js';
 import type { Pool } from '../pool/pool.js';
 import { ClusterNames } from './cluster-names.js';
 import { ensureLocalAddress, systemNameservers } from './local-address.js';
 import { resolverList } from './resolver-list.js';
-import { DnsServer, type Listen } from './server.js';
-import { Upstreams, type Upstream } from './upstream.js';
+import type { Listen } from './server.js';
+import { DnsServing } from './serving.js';
+import { parseUpstream, type Upstream } from './upstream.js';
+import type { Counts } from './worker-protocol.js';
 
 export interface DnsOptions {
   listen: readonly Listen[];
@@ -18,13 +20,15 @@ export interface DnsOptions {
   /** Upstreams for names that are not Shoal's; default: this machine's /etc/resolv.conf. */
   upstreams?: readonly Upstream[];
   rng?: () => number;
+  /** Processes that answer UDP beside Shoal's own thread (0: Shoal answers UDP itself). */
+  workers?: number;
   /** With several managers: the other managers' resolver addresses, one list per manager, read at each create. */
   otherManagers?: () => readonly (readonly string[])[];
 }
 
 export class ClusterDns {
   readonly names: ClusterNames;
-  private readonly server: DnsServer;
+  private readonly serving: DnsServing;
   private undo: (() => Promise<void>)[] = [];
   private bound: Listen[] = [];
 
@@ -33,16 +37,9 @@ export class ClusterDns {
     private readonly opts: DnsOptions,
   ) {
     this.names = new ClusterNames(pool);
-    const upstreams = opts.upstreams ?? defaultUpstreams();
-    this.server = new DnsServer({
-      index: this.names.index,
-      upstreams: new Upstreams({ servers: upstreams }),
-      settings: { ttl: opts.ttl, oneAnswer: opts.answers === 1, rng: opts.rng ?? Math.random },
-      upstreamFor: (ip) => {
-        const c = this.names.index.containerAt(ip);
-        const own = c ? this.names.upstreamOf(c.id) : undefined;
-        return own?.map(parseUpstream);
-      },
+    this.serving = new DnsServing(this.names.index, this.names, {
+      ...opts,
+      upstreams: opts.upstreams ?? defaultUpstreams(),
     });
   }
 
@@ -60,32 +57,25 @@ export class ClusterDns {
     return this.bound;
   }
 
-  get counts(): DnsServer['counts'] {
-    return this.server.counts;
+  get counts(): Counts {
+    return this.serving.counts;
   }
 
   async start(): Promise<void> {
     this.names.start();
     for (const l of this.opts.listen) this.undo.push(await ensureLocalAddress(l.host));
-    this.bound = await this.server.listen(this.opts.listen);
-    log.info(`DNS on ${this.bound.map((b) => `${b.host}:${b.port}`).join(', ')} (udp, tcp)`);
+    this.bound = await this.serving.listen(this.opts.listen);
+    log.info(
+      `DNS on ${this.bound.map((b) => `${b.host}:${b.port}`).join(', ')} (${this.serving.describe()})`,
+    );
   }
 
   async stop(): Promise<void> {
     this.names.stop();
-    await this.server.close();
+    await this.serving.close();
     for (const u of this.undo) await u();
     this.undo = [];
   }
-}
-
-/** `198.18.0.1`, `198.18.0.1:5353`, `[fd00::1]:53` or a bare IPv6 address; port 53 unless given. */
-export function parseUpstream(text: string): Upstream {
-  const v6 = /^\[(.+)\](?::(\d+))?$/.exec(text);
-  if (v6) return { host: v6[1] ?? '', port: Number(v6[2] ?? 53) };
-  if (text.split(':').length > 2) return { host: text, port: 53 };
-  const [host = '', port] = text.split(':');
-  return { host, port: port ? Number(port) : 53 };
 }
 
 function defaultUpstreams(): Upstream[] {

@@ -6,12 +6,21 @@ import type { CachedContainer } from '../engine/types.js';
 import { CLUSTER_LABEL } from '../networks/cluster-networks.js';
 import type { Pool } from '../pool/pool.js';
 import { NAME_LABELS } from '../docker/dns-body.js';
-import { NameIndex, type NamedContainer, type NamedEndpoint } from './records.js';
+import {
+  NameIndex,
+  type NameChange,
+  type NameFeed,
+  type NamedContainer,
+  type NamedEndpoint,
+} from './records.js';
 
 const LABELS = NAME_LABELS;
 
-export class ClusterNames {
+export class ClusterNames implements NameFeed {
   readonly index = new NameIndex();
+  private readonly followers: ((changes: readonly NameChange[]) => void)[] = [];
+  /** Changes not yet told to the followers: sent together once the current turn's work is done. */
+  private pending: NameChange[] = [];
   /** Which engine each indexed container is on (to drop an engine's names). */
   private readonly engineOf = new Map<string, Engine>();
   private timer: NodeJS.Timeout | undefined;
@@ -37,11 +46,12 @@ export class ClusterNames {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** The `--dns` a container was created with (its own upstreams), if any. */
-  upstreamOf(containerId: string): string[] | undefined {
-    const engine = this.engineOf.get(containerId);
-    const v = engine?.containers.get(containerId)?.detail.Config.Labels?.[LABELS.upstream];
-    return v ? v.split(',').filter(Boolean) : undefined;
+  snapshot(): NamedContainer[] {
+    return [...this.index.all()];
+  }
+
+  follow(listener: (changes: readonly NameChange[]) => void): void {
+    this.followers.push(listener);
   }
 
   rebuild(): void {
@@ -52,20 +62,13 @@ export class ClusterNames {
         this.setContainer(engine, c);
       }
     }
-    for (const id of [...this.engineOf.keys()]) {
-      if (seen.has(id)) continue;
-      this.index.remove(id);
-      this.engineOf.delete(id);
-    }
+    for (const id of [...this.engineOf.keys()]) if (!seen.has(id)) this.drop(id);
   }
 
   private update(engine: Engine, id: string): void {
     const c = engine.isHealthy ? engine.containers.get(id) : undefined;
     if (c) this.setContainer(engine, c);
-    else if (this.engineOf.get(id) === engine) {
-      this.index.remove(id);
-      this.engineOf.delete(id);
-    }
+    else if (this.engineOf.get(id) === engine) this.drop(id);
   }
 
   private addEngine(engine: Engine): void {
@@ -74,16 +77,34 @@ export class ClusterNames {
   }
 
   private dropEngine(engine: Engine): void {
-    for (const [id, e] of this.engineOf) {
-      if (e !== engine) continue;
-      this.index.remove(id);
-      this.engineOf.delete(id);
-    }
+    for (const [id, e] of this.engineOf) if (e === engine) this.drop(id);
   }
 
+  /** Indexes a container; one the index already has as it is now (a rebuild's usual case) is left alone. */
   private setContainer(engine: Engine, c: CachedContainer): void {
     this.engineOf.set(c.id, engine);
-    this.index.set(named(engine, c));
+    const now = named(engine, c);
+    const before = this.index.container(c.id);
+    if (before && JSON.stringify(before) === JSON.stringify(now)) return;
+    this.index.set(now);
+    this.tell({ set: now });
+  }
+
+  private drop(id: string): void {
+    this.index.remove(id);
+    this.engineOf.delete(id);
+    this.tell({ remove: id });
+  }
+
+  private tell(change: NameChange): void {
+    if (this.followers.length === 0) return;
+    if (this.pending.length === 0)
+      queueMicrotask(() => {
+        const changes = this.pending;
+        this.pending = [];
+        for (const f of this.followers) f(changes);
+      });
+    this.pending.push(change);
   }
 }
 
@@ -94,6 +115,7 @@ export function named(engine: Engine, c: CachedContainer): NamedContainer {
   const project = labels[LABELS.project];
   const composeService = labels[LABELS.composeService];
   const swarmService = labels[LABELS.swarmService];
+  const upstreams = labels[LABELS.upstream];
   const endpoints: NamedEndpoint[] = [];
   for (const e of Object.values(c.detail.NetworkSettings.Networks ?? {})) {
     if (!e?.IPAddress || !e.NetworkID) continue;
@@ -112,6 +134,7 @@ export function named(engine: Engine, c: CachedContainer): NamedContainer {
     ...(swarmService ? { swarmService } : {}),
     endpoints,
     ports: Object.keys(c.detail.Config.ExposedPorts ?? {}),
+    ...(upstreams ? { upstreams: upstreams.split(',').filter(Boolean) } : {}),
   };
 }
 

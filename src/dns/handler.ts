@@ -41,28 +41,29 @@ export function handleQuery(
   const res = resolveName(index, q.name, askerIp);
   if (res.kind === 'forward') return { forward: true };
   if (res.kind === 'nxdomain') return { reply: encodeEmpty(q, RCODE_NXDOMAIN) };
-  const records = recordsFor(q.type, shuffled(res.addresses, s.rng));
-  const picked = s.oneAnswer ? records.slice(0, 1) : records;
+  const records = shuffledRecords(q.type, res.addresses, s.rng);
+  if (s.oneAnswer) records.length = Math.min(records.length, 1);
   const limit = transport === 'udp' ? udpLimit(q) : 65_535;
-  return { reply: encodeAnswer(q, 0, picked, s.ttl, limit) };
+  return { reply: encodeAnswer(q, 0, records, s.ttl, limit) };
 }
 
-/** The address records of the type asked for; other types of a name Shoal has get none (NODATA). */
-function recordsFor(type: number, addresses: readonly Address[]): Buffer[] {
+/**
+ * The address records of the type asked for (other types of a name Shoal has get none: NODATA), in a new
+ * order on every query (Fisher–Yates), so clients that take the first address spread out.
+ */
+function shuffledRecords(type: number, addresses: readonly Address[], rng: () => number): Buffer[] {
+  const v4 = type === TYPE_A || type === TYPE_ANY;
+  const v6 = type === TYPE_AAAA || type === TYPE_ANY;
   const out: Buffer[] = [];
   for (const a of addresses) {
-    if ((type === TYPE_A || type === TYPE_ANY) && a.ipv4) out.push(a.v4Bytes);
-    if ((type === TYPE_AAAA || type === TYPE_ANY) && a.v6Bytes) out.push(a.v6Bytes);
+    if (v4 && a.ipv4) out.push(a.v4Bytes);
+    if (v6 && a.v6Bytes) out.push(a.v6Bytes);
   }
-  return out;
-}
-
-/** A new order on every query (Fisher–Yates), so clients that take the first address spread out. */
-function shuffled<T>(list: readonly T[], rng: () => number): T[] {
-  const out = [...list];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
+    const t = out[i] as Buffer;
+    out[i] = out[j] as Buffer;
+    out[j] = t;
   }
   return out;
 }
@@ -81,14 +82,15 @@ function slowQuery(buf: Buffer): Query | undefined {
   const question = p.questions?.[0];
   if (p.type !== 'query' || p.questions?.length !== 1 || !question) return undefined;
   const opt = p.additionals?.find((a) => a.type === 'OPT') as { udpPayloadSize?: number } | undefined;
-  const qbuf = dnsPacket.encode({ type: 'query', id: 0, questions: [question] }).subarray(12);
+  const packet = dnsPacket.encode({ type: 'query', id: 0, questions: [question] });
   return {
     id: p.id ?? 0,
     flags: (p.flags ?? 0) & 0x0100,
     name: question.name.toLowerCase(),
-    type: qbuf.readUInt16BE(qbuf.length - 4),
-    qclass: qbuf.readUInt16BE(qbuf.length - 2),
-    question: qbuf,
+    type: packet.readUInt16BE(packet.length - 4),
+    qclass: packet.readUInt16BE(packet.length - 2),
+    packet,
+    questionEnd: packet.length,
     ...(opt ? { ednsSize: opt.udpPayloadSize ?? 512 } : {}),
   };
 }

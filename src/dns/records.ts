@@ -16,6 +16,8 @@ export interface NamedContainer {
   endpoints: readonly NamedEndpoint[];
   /** Its exposed ports ("80/tcp"): SRV records point at them. */
   ports?: readonly string[];
+  /** The `--dns` it was created with (`ip[:port]`): its own upstreams for names that are not Shoal's. */
+  upstreams?: readonly string[];
 }
 
 export interface NamedEndpoint {
@@ -58,6 +60,15 @@ class NameEntry {
   delete(id: string): void {
     if (this.byContainer.delete(id)) this.list = undefined;
   }
+}
+
+/** One change of the index, as its copies (the DNS worker processes) are told it. */
+export type NameChange = { set: NamedContainer } | { remove: string };
+
+/** Where a copy of the cluster's names comes from: all of them now, then each change. */
+export interface NameFeed {
+  snapshot(): NamedContainer[];
+  follow(listener: (changes: readonly NameChange[]) => void): void;
 }
 
 type Names = Map<string, NameEntry>;
@@ -125,6 +136,18 @@ export class NameIndex {
       }
       if (c.compose) drop(this.qualified, `${c.compose.service}.${c.compose.project}`, id);
     }
+  }
+
+  apply(changes: readonly NameChange[]): void {
+    for (const c of changes) {
+      if ('set' in c) this.set(c.set);
+      else this.remove(c.remove);
+    }
+  }
+
+  /** Every indexed container (a copy of the index starts from them). */
+  all(): IterableIterator<NamedContainer> {
+    return this.containers.values();
   }
 
   /** A container by ID (SRV records name it and its ports). */

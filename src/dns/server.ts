@@ -21,6 +21,9 @@ export interface Listen {
   port: number;
 }
 
+/** What a server answers on its addresses: both, or one of them (UDP is left to DNS worker processes). */
+export type Transports = 'udp+tcp' | 'udp' | 'tcp';
+
 export class DnsServer {
   private readonly udp: UdpSocket[] = [];
   private readonly tcp: Server[] = [];
@@ -30,41 +33,66 @@ export class DnsServer {
 
   constructor(private readonly deps: DnsServerDeps) {}
 
-  async listen(addrs: readonly Listen[]): Promise<Listen[]> {
+  async listen(addrs: readonly Listen[], transports: Transports = 'udp+tcp'): Promise<Listen[]> {
     const bound: Listen[] = [];
-    for (const a of addrs) bound.push(await this.listenOne(a));
+    for (const a of addrs) {
+      if (transports === 'udp') bound.push({ host: a.host, port: this.keepUdp(await this.bindUdp(a)) });
+      else if (transports === 'tcp') bound.push({ host: a.host, port: this.keepTcp(await this.bindTcp(a)) });
+      else bound.push(await this.listenBoth(a));
+    }
     return bound;
   }
 
   /** UDP and TCP on one port; with port 0, a port both are free on (TCP may find UDP's taken: try again). */
-  private async listenOne(a: Listen): Promise<Listen> {
+  private async listenBoth(a: Listen): Promise<Listen> {
     for (let attempt = 0; ; attempt++) {
-      const u = createSocket({ type: a.host.includes(':') ? 'udp6' : 'udp4' });
-      u.on('message', (msg, rinfo) => this.udpQuery(u, msg, rinfo.address, rinfo.port));
-      u.on('error', (err) => log.warn(`DNS on udp ${a.host}:${a.port}: ${err.message}`));
-      await new Promise<void>((resolve, reject) => {
-        u.once('error', reject);
-        u.bind(a.port, a.host, () => {
-          u.off('error', reject);
-          resolve();
-        });
-      });
+      const u = await this.bindUdp(a);
       const port = u.address().port;
-      const t = createServer((sock) => this.tcpConnection(sock));
+      let t: Server;
       try {
-        await new Promise<void>((resolve, reject) => {
-          t.once('error', reject);
-          t.listen(port, a.host, () => resolve());
-        });
+        t = await this.bindTcp({ host: a.host, port });
       } catch (err) {
         u.close();
         if (a.port !== 0 || attempt >= 20 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
         continue;
       }
-      this.udp.push(u);
-      this.tcp.push(t);
+      this.keepUdp(u);
+      this.keepTcp(t);
       return { host: a.host, port };
     }
+  }
+
+  private async bindUdp(a: Listen): Promise<UdpSocket> {
+    const u = createSocket({ type: a.host.includes(':') ? 'udp6' : 'udp4' });
+    u.on('message', (msg, rinfo) => this.udpQuery(u, msg, rinfo.address, rinfo.port));
+    u.on('error', (err) => log.warn(`DNS on udp ${a.host}:${a.port}: ${err.message}`));
+    await new Promise<void>((resolve, reject) => {
+      u.once('error', reject);
+      u.bind(a.port, a.host, () => {
+        u.off('error', reject);
+        resolve();
+      });
+    });
+    return u;
+  }
+
+  private async bindTcp(a: Listen): Promise<Server> {
+    const t = createServer((sock) => this.tcpConnection(sock));
+    await new Promise<void>((resolve, reject) => {
+      t.once('error', reject);
+      t.listen(a.port, a.host, () => resolve());
+    });
+    return t;
+  }
+
+  private keepUdp(u: UdpSocket): number {
+    this.udp.push(u);
+    return u.address().port;
+  }
+
+  private keepTcp(t: Server): number {
+    this.tcp.push(t);
+    return (t.address() as { port: number }).port;
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,15 @@ export interface UpstreamOptions {
 
 const MAX_SERVERS = 3;
 
+/** `198.18.0.1`, `198.18.0.1:5353`, `[fd00::1]:53` or a bare IPv6 address; port 53 unless given. */
+export function parseUpstream(text: string): Upstream {
+  const v6 = /^\[(.+)\](?::(\d+))?$/.exec(text);
+  if (v6) return { host: v6[1] ?? '', port: Number(v6[2] ?? 53) };
+  if (text.split(':').length > 2) return { host: text, port: 53 };
+  const [host = '', port] = text.split(':');
+  return { host, port: port ? Number(port) : 53 };
+}
+
 interface Pending {
   resolve(answer: Buffer | undefined): void;
   timer: NodeJS.Timeout;

@@ -9,8 +9,9 @@ export interface Query {
   name: string;
   type: number;
   qclass: number;
-  /** The question's bytes (name, type, class), copied into the answer. */
-  question: Buffer;
+  /** A packet whose bytes 12 to `questionEnd` are the question (name, type, class), copied into the answer. */
+  packet: Buffer;
+  questionEnd: number;
   /** The EDNS payload size the client offered; undefined without EDNS. */
   ednsSize?: number;
 }
@@ -33,35 +34,54 @@ const RA = 0x0080;
 
 /** Parses a query the fast path can answer; undefined for anything else (the slow path decides). */
 export function parseQuery(buf: Buffer): Query | undefined {
-  if (buf.length < 17) return undefined;
-  const flags = buf.readUInt16BE(2);
+  const n = buf.length;
+  if (n < 17) return undefined;
+  const flags = (buf[2] as number) * 256 + (buf[3] as number);
   // A query (QR 0), standard opcode, one question, no answers or authorities, at most the OPT record.
-  if ((flags & 0xf800) !== 0 || buf.readUInt16BE(4) !== 1) return undefined;
-  if (buf.readUInt16BE(6) !== 0 || buf.readUInt16BE(8) !== 0 || buf.readUInt16BE(10) > 1) return undefined;
+  if ((flags & 0xf800) !== 0 || buf[4] !== 0 || buf[5] !== 1) return undefined;
+  if (buf[6] !== 0 || buf[7] !== 0 || buf[8] !== 0 || buf[9] !== 0 || buf[10] !== 0) return undefined;
+  const additional = buf[11] as number;
+  if (additional > 1) return undefined;
+  // The name in one pass: the labels' bytes, the length bytes turned to dots, lower case.
   let name = '';
+  let upper = false;
   let at = 12;
   for (;;) {
     const len = buf[at];
     if (len === undefined || len > 63) return undefined;
-    at++;
     if (len === 0) break;
-    if (at + len > buf.length) return undefined;
-    name =
-      name === '' ? buf.toString('latin1', at, at + len) : `${name}.${buf.toString('latin1', at, at + len)}`;
-    at += len;
+    const end = at + 1 + len;
+    if (end > n) return undefined;
+    for (let i = at + 1; i < end; i++) {
+      const b = buf[i] as number;
+      if (b >= 65 && b <= 90) upper = true;
+    }
+    name = at === 12 ? buf.toString('latin1', at + 1, end) : `${name}.${buf.toString('latin1', at + 1, end)}`;
+    at = end;
   }
-  if (at + 4 > buf.length) return undefined;
-  const type = buf.readUInt16BE(at);
-  const qclass = buf.readUInt16BE(at + 2);
-  const question = buf.subarray(12, at + 4);
-  at += 4;
+  at++;
+  if (at + 4 > n) return undefined;
+  const type = (buf[at] as number) * 256 + (buf[at + 1] as number);
+  const qclass = (buf[at + 2] as number) * 256 + (buf[at + 3] as number);
+  const questionEnd = at + 4;
   let ednsSize: number | undefined;
-  if (buf.readUInt16BE(10) === 1) {
+  if (additional === 1) {
     // The OPT record: root name, type 41, class = the client's UDP payload size.
-    if (at + 11 > buf.length || buf[at] !== 0 || buf.readUInt16BE(at + 1) !== TYPE_OPT) return undefined;
-    ednsSize = buf.readUInt16BE(at + 3);
+    at = questionEnd;
+    if (at + 11 > n || buf[at] !== 0 || buf[at + 1] !== 0 || buf[at + 2] !== TYPE_OPT) return undefined;
+    ednsSize = (buf[at + 3] as number) * 256 + (buf[at + 4] as number);
   }
-  return { id: buf.readUInt16BE(0), flags, name: name.toLowerCase(), type, qclass, question, ednsSize };
+  const id = (buf[0] as number) * 256 + (buf[1] as number);
+  return {
+    id,
+    flags,
+    name: upper ? name.toLowerCase() : name,
+    type,
+    qclass,
+    packet: buf,
+    questionEnd,
+    ednsSize,
+  };
 }
 
 /** The most a UDP answer may hold for this query (512 without EDNS; never more than 4096). */
@@ -71,7 +91,8 @@ export function udpLimit(q: Query): number {
 
 /**
  * The response: `records` are 4-byte (A) or 16-byte (AAAA) addresses. With `limit`, only the records that
- * fit are put in and TC says the answer was cut (the client asks again over TCP).
+ * fit are put in and TC says the answer was cut (the client asks again over TCP). Written byte by byte: a
+ * query's answer is a few dozen bytes, where Buffer's methods cost more than the bytes.
  */
 export function encodeAnswer(
   q: Query,
@@ -81,9 +102,10 @@ export function encodeAnswer(
   limit = Number.POSITIVE_INFINITY,
 ): Buffer {
   const opt = q.ednsSize === undefined ? 0 : 11;
-  const head = 12 + q.question.length;
+  const head = q.questionEnd;
+  let size = head + opt;
+  for (const r of records) size += 12 + r.length;
   let count = records.length;
-  let size = head + opt + records.reduce((n, r) => n + 12 + r.length, 0);
   let truncated = false;
   while (size > limit && count > 0) {
     count--;
@@ -91,30 +113,44 @@ export function encodeAnswer(
     truncated = true;
   }
   const out = Buffer.allocUnsafe(size);
-  out.writeUInt16BE(q.id, 0);
-  out.writeUInt16BE(QR | AA | RA | (q.flags & RD) | (truncated ? TC : 0) | rcode, 2);
-  out.writeUInt16BE(1, 4);
-  out.writeUInt16BE(count, 6);
-  out.writeUInt16BE(0, 8);
-  out.writeUInt16BE(opt ? 1 : 0, 10);
-  q.question.copy(out, 12);
+  const flags = QR | AA | RA | (q.flags & RD) | (truncated ? TC : 0) | rcode;
+  out[0] = q.id >> 8;
+  out[1] = q.id & 255;
+  out[2] = flags >> 8;
+  out[3] = flags & 255;
+  out[4] = 0;
+  out[5] = 1;
+  out[6] = count >> 8;
+  out[7] = count & 255;
+  out[8] = 0;
+  out[9] = 0;
+  out[10] = 0;
+  out[11] = opt ? 1 : 0;
+  const src = q.packet;
+  for (let i = 12; i < head; i++) out[i] = src[i] as number;
   let at = head;
   for (let i = 0; i < count; i++) {
     const r = records[i] as Buffer;
-    out.writeUInt16BE(0xc00c, at); // the name: a pointer to the question's
-    out.writeUInt16BE(r.length === 4 ? TYPE_A : TYPE_AAAA, at + 2);
-    out.writeUInt16BE(CLASS_IN, at + 4);
-    out.writeUInt32BE(ttl, at + 6);
-    out.writeUInt16BE(r.length, at + 10);
-    r.copy(out, at + 12);
-    at += 12 + r.length;
+    const len = r.length;
+    out[at] = 0xc0; // the name: a pointer to the question's
+    out[at + 1] = 0x0c;
+    out[at + 2] = 0;
+    out[at + 3] = len === 4 ? TYPE_A : TYPE_AAAA;
+    out[at + 4] = 0;
+    out[at + 5] = CLASS_IN;
+    out[at + 6] = ttl >>> 24;
+    out[at + 7] = (ttl >>> 16) & 255;
+    out[at + 8] = (ttl >>> 8) & 255;
+    out[at + 9] = ttl & 255;
+    out[at + 10] = 0;
+    out[at + 11] = len;
+    for (let k = 0; k < len; k++) out[at + 12 + k] = r[k] as number;
+    at += 12 + len;
   }
   if (opt) {
-    out.writeUInt8(0, at);
-    out.writeUInt16BE(TYPE_OPT, at + 1);
-    out.writeUInt16BE(4096, at + 3);
-    out.writeUInt32BE(0, at + 5);
-    out.writeUInt16BE(0, at + 9);
+    out.fill(0, at, at + 11);
+    out[at + 2] = TYPE_OPT;
+    out[at + 3] = 4096 >> 8; // our UDP payload size
   }
   return out;
 }

@@ -2,12 +2,12 @@
 // EDNS size, NODATA, NXDOMAIN, mixed case, scoping by the asker's address, and forwarding to a stub upstream
 // (never the machine's own resolver).
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { connect } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NameIndex, type NamedContainer } from '../../src/dns/records.js';
 import { DnsServer } from '../../src/dns/server.js';
 import { Upstreams } from '../../src/dns/upstream.js';
+import { addrs, tcpQuery, udpQuery, type Q } from '../support/dns-client.js';
 
 const index = new NameIndex();
 let server: DnsServer;
@@ -70,52 +70,8 @@ afterAll(async () => {
   stub.close();
 });
 
-type Q = { name: string; type?: string; edns?: number };
-
-function query(q: Q, id = 7): Buffer {
-  return dnsPacket.encode({
-    type: 'query',
-    id,
-    flags: dnsPacket.RECURSION_DESIRED,
-    questions: [{ type: (q.type ?? 'A') as 'A', name: q.name }],
-    additionals: q.edns ? [{ type: 'OPT', name: '.', udpPayloadSize: q.edns }] : [],
-  } as dnsPacket.Packet);
-}
-
-type Decoded = dnsPacket.DecodedPacket & { rcode?: string };
-
-function udp(q: Q, from = '127.0.0.1'): Promise<Decoded & { raw: Buffer }> {
-  const s = createSocket('udp4');
-  return new Promise((resolve, reject) => {
-    s.on('message', (m) => {
-      s.close();
-      resolve({ ...dnsPacket.decode(m), raw: m });
-    });
-    s.bind(0, from, () => s.send(query(q), port, '127.0.0.1', (err) => err && reject(err)));
-  });
-}
-
-function tcp(q: Q, from?: string): Promise<Decoded> {
-  return new Promise((resolve) => {
-    const sock = connect({ host: '127.0.0.1', port, ...(from ? { localAddress: from } : {}) });
-    let buf = Buffer.alloc(0);
-    sock.on('connect', () => {
-      const body = query(q);
-      const len = Buffer.alloc(2);
-      len.writeUInt16BE(body.length);
-      sock.write(Buffer.concat([len, body]));
-    });
-    sock.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-        sock.destroy();
-        resolve(dnsPacket.decode(buf.subarray(2)));
-      }
-    });
-  });
-}
-
-const addrs = (p: dnsPacket.DecodedPacket) => (p.answers ?? []).map((a) => (a as { data: string }).data);
+const udp = (q: Q, from?: string) => udpQuery(port, q, from);
+const tcp = (q: Q, from?: string) => tcpQuery(port, q, from);
 
 describe('the DNS server', () => {
   it('answers a name with every serving address, shuffled, authoritative, over UDP and TCP, any case', async () => {

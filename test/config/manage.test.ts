@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseListenAddr } from '../../src/config/listen.js';
-import { DEFAULT_FILTERS, parseManageArgs } from '../../src/config/manage.js';
+import { DEFAULT_FILTERS, dnsWorkers, parseManageArgs } from '../../src/config/manage.js';
 
 const parse = (...args: string[]) => parseManageArgs(args, {});
 
@@ -147,5 +147,22 @@ describe('shoal manage flags', () => {
     expect(parse('--ingress-listen', '198.18.0.1', 'nodes://a:1').ingress).toEqual({ host: '198.18.0.1' });
     expect(parse('--ingress-listen', 'off', 'nodes://a:1').ingress).toBeUndefined();
     expect(() => parse('--ingress-listen', 'a b', 'nodes://a:1')).toThrow('invalid --ingress-listen');
+  });
+
+  it('reads the DNS flags: workers auto is one per core when there are several (up to 4), 0 on one core', () => {
+    const c = parse('--dns-listen', '198.18.0.53', '--dns-workers', '3', 'nodes://a:1');
+    expect(c.dns).toMatchObject({
+      listen: [{ host: '198.18.0.53', port: 53 }],
+      ttlSeconds: 2,
+      answers: 0,
+      workers: 3,
+    });
+    expect(parse('--dns-listen', '198.18.0.53', 'nodes://a:1').dns?.workers).toBe(dnsWorkers('auto'));
+    expect([1, 2, 3, 8].map((cores) => dnsWorkers('auto', cores))).toEqual([0, 2, 3, 4]);
+    expect(dnsWorkers('0')).toBe(0);
+    for (const bad of ['-1', 'x', '17', '1.5', ''])
+      expect(() => dnsWorkers(bad)).toThrow(
+        /invalid --dns-workers .*: expected a count from 0 to 16, or auto/,
+      );
   });
 });
