@@ -4,6 +4,7 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Readable, Writable } from 'node:stream';
 import { Client, Pool, type Dispatcher } from 'undici';
 import { EngineHttpError } from './errors.js';
+import { PipelinedClient, type RawResponse } from './pipelined.js';
 import { EngineUnreachableError, isConnectionError } from './connection-errors.js';
 import type { EngineEndpoint } from './endpoint.js';
 
@@ -21,19 +22,17 @@ export interface RequestOptions {
   /** 0 disables; default 30 s for headers, none for the body. */
   headersTimeout?: number;
   bodyTimeout?: number;
-  /**
-   * "background": on the engine's one background connection, queued behind the others there (the periodic
-   * and start-up reads of lists, inspects and specs), so that a thousand engines read at once open a
-   * thousand connections, not five thousand. The default takes any free connection of the pool.
-   */
-  lane?: 'background';
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+const KEEP_ALIVE_MS = 30_000;
+/** Background reads written ahead on the one background connection (an engine answers them in turn). */
+const BACKGROUND_IN_FLIGHT = 32;
 
 export class EngineClient {
   private pool: Pool;
-  private background: Client;
+  private background: PipelinedClient;
   /** The API version this engine is spoken to at (set once validated). */
   version = '';
 
@@ -49,9 +48,9 @@ export class EngineClient {
     return {
       socketPath: this.endpoint.socketPath,
       pipelining: 1,
-      keepAliveTimeout: 30_000,
+      keepAliveTimeout: KEEP_ALIVE_MS,
       keepAliveMaxTimeout: 600_000,
-      connectTimeout: 10_000,
+      connectTimeout: CONNECT_TIMEOUT_MS,
       connect: this.tls ? { ...this.tls } : undefined,
     };
   }
@@ -60,8 +59,15 @@ export class EngineClient {
     return new Pool(this.endpoint.origin, { ...this.connectionOptions(), connections: null });
   }
 
-  private newBackground(): Client {
-    return new Client(this.endpoint.origin, this.connectionOptions());
+  private newBackground(): PipelinedClient {
+    return new PipelinedClient({
+      connect: () => this.connectSocket(false),
+      host: new URL(this.endpoint.origin).host,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      idleMs: KEEP_ALIVE_MS,
+      maxInFlight: BACKGROUND_IN_FLIGHT,
+    });
   }
 
   /**
@@ -71,26 +77,32 @@ export class EngineClient {
    * (streams) finish on the old connections.
    */
   resetConnections(): void {
-    const old = [this.pool, this.background];
+    const old = this.pool;
+    this.background.retire();
     this.pool = this.newPool();
     this.background = this.newBackground();
-    for (const d of old) d.close().catch(() => undefined);
+    old.close().catch(() => undefined);
   }
 
   pathFor(path: string, version = this.version): string {
     return version ? `/v${version}${path}` : path;
   }
 
+  /** The version-prefixed path with its query. */
+  private fullPath(path: string, version: string | undefined, query: RequestOptions['query']): string {
+    let full = this.pathFor(path, version);
+    if (query !== undefined) {
+      const q = typeof query === 'string' ? query : encodeQuery(query);
+      if (q) full += `?${q}`;
+    }
+    return full;
+  }
+
   /** undici's options for a call: the version-prefixed path with its query, and the timeouts. */
   private dispatchOptions(opts: RequestOptions): Dispatcher.RequestOptions {
-    let path = this.pathFor(opts.path, opts.version);
-    if (opts.query !== undefined) {
-      const q = typeof opts.query === 'string' ? opts.query : encodeQuery(opts.query);
-      if (q) path += `?${q}`;
-    }
     return {
       method: opts.method,
-      path,
+      path: this.fullPath(opts.path, opts.version, opts.query),
       headers: opts.headers,
       body: opts.body ?? null,
       signal: opts.signal,
@@ -106,8 +118,7 @@ export class EngineClient {
   /** A raw request; the response body must be consumed or destroyed by the caller. */
   async request(opts: RequestOptions): Promise<Dispatcher.ResponseData> {
     try {
-      const to = opts.lane === 'background' ? this.background : this.pool;
-      return await to.request(this.dispatchOptions(opts));
+      return await this.pool.request(this.dispatchOptions(opts));
     } catch (err) {
       throw this.unreachable(err);
     }
@@ -143,16 +154,24 @@ export class EngineClient {
       body?: unknown;
       timeoutMs?: number;
       version?: string;
-      lane?: RequestOptions['lane'];
+      /**
+       * "background": on the engine's one background connection, pipelined behind the others there (the
+       * periodic and start-up reads of lists, inspects and specs; GETs only, bounded by the default
+       * timeout), so that a thousand engines read at once open a thousand connections, not five thousand,
+       * and an engine's reads of one turn go out in one write. The default takes any free connection of the
+       * pool.
+       */
+      lane?: 'background';
     } = {},
   ): Promise<T> {
+    if (opts.lane === 'background')
+      return this.backgroundJson<T>(this.fullPath(path, opts.version, opts.query));
     const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const res = await this.request({
       method,
       path,
       query: opts.query,
       version: opts.version,
-      lane: opts.lane,
       headersTimeout: timeout,
       bodyTimeout: timeout,
       headers: opts.body === undefined ? undefined : { 'content-type': 'application/json' },
@@ -169,6 +188,18 @@ export class EngineClient {
     }
     if (buf.length === 0) return undefined as T;
     return JSON.parse(buf.toString('utf8')) as T;
+  }
+
+  private async backgroundJson<T>(path: string): Promise<T> {
+    let res: RawResponse;
+    try {
+      res = await this.background.get(path);
+    } catch (err) {
+      throw this.unreachable(err);
+    }
+    if (res.status >= 400) throw new EngineHttpError(res.status, res.body, res.contentType);
+    if (res.body.length === 0) return undefined as T;
+    return JSON.parse(res.body.toString('utf8')) as T;
   }
 
   /**
@@ -201,20 +232,25 @@ export class EngineClient {
 
   /** A raw socket to the engine, for hijacked streams (attach, exec) that HTTP clients cannot carry. */
   connectRaw(): Socket {
+    return this.connectSocket(true);
+  }
+
+  private connectSocket(allowHalfOpen: boolean): Socket {
     const ep = this.endpoint;
-    if (ep.socketPath) return netConnect({ path: ep.socketPath, allowHalfOpen: true });
+    if (ep.socketPath) return netConnect({ path: ep.socketPath, allowHalfOpen });
     if (this.tls) {
       // SNI and the certificate check use the host name; an IP address is checked against IP SANs.
       const servername = isIP(ep.host) ? undefined : ep.host;
       // allowHalfOpen is honoured by tls.connect (a stdin EOF must not end the output) but not in its types.
-      const halfOpen = { allowHalfOpen: true } as ConnectionOptions;
+      const halfOpen = { allowHalfOpen } as ConnectionOptions;
       return tlsConnect({ ...this.tls, ...halfOpen, host: ep.host, port: ep.port, servername });
     }
-    return netConnect({ host: ep.host, port: ep.port, allowHalfOpen: true });
+    return netConnect({ host: ep.host, port: ep.port, allowHalfOpen });
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.pool, this.background].map((d) => d.destroy().catch(() => undefined)));
+    this.background.close();
+    await this.pool.destroy().catch(() => undefined);
   }
 }
 
