@@ -13,19 +13,21 @@ import { toDetail, type CachedContainer, type ContainerSummary, type PortEntry }
 const INSPECT_CONCURRENCY = 32;
 
 /**
- * Fetches one container's inspect, then its list entry; undefined when it no longer exists. One after the
- * other on purpose: an engine's connections have usually timed out since its last create (creates spread
- * over the engines), and the two side by side opened two connections where one does.
+ * Fetches one container's inspect and its list entry, undefined when it no longer exists. Both on the
+ * engine's background connection, written together: an engine's connections have usually timed out since
+ * its last create (creates spread over the engines), and one connection and one write serve both.
  */
 export async function fetchContainer(client: EngineClient, id: string): Promise<CachedContainer | undefined> {
-  const inspect = await inspectOrUndefined(client, id);
+  const byId = (ref: string) =>
+    client.json<ContainerSummary[]>('GET', '/containers/json', {
+      query: { all: '1', filters: JSON.stringify({ id: [ref] }) },
+      lane: 'background',
+    });
+  const [inspect, list] = await Promise.all([inspectOrUndefined(client, id, 'background'), byId(id)]);
   const fullId = inspect?.['Id'];
   if (typeof fullId !== 'string') return undefined;
-  const filters = JSON.stringify({ id: [fullId] });
-  const list = await client.json<ContainerSummary[]>('GET', '/containers/json', {
-    query: { all: '1', filters },
-  });
-  const summary = list.find((c) => c.Id === fullId);
+  // `id` a name, which the list's id filter does not take: ask again by the ID.
+  const summary = list.find((c) => c.Id === fullId) ?? (await byId(fullId)).find((c) => c.Id === fullId);
   return summary ? build(summary, inspect as Record<string, unknown>) : undefined;
 }
 
@@ -69,7 +71,7 @@ export async function refreshContainer(
   const seq = cache.nextSeq();
   const known = cache.get(id);
   if (known) {
-    const inspect = await inspectOrUndefined(client, id);
+    const inspect = await inspectOrUndefined(client, id, 'background');
     if (!inspect) {
       cache.remove(id, seq);
       return;
