@@ -4,7 +4,7 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Readable, Writable } from 'node:stream';
 import { Client, Pool, type Dispatcher } from 'undici';
 import { EngineHttpError } from './errors.js';
-import { PipelinedClient, type RawResponse } from './pipelined.js';
+import { PipelinedClient, streamGet, type RawResponse, type StreamHandlers } from './pipelined.js';
 import { EngineUnreachableError, isConnectionError } from './connection-errors.js';
 import type { EngineEndpoint } from './endpoint.js';
 
@@ -62,7 +62,7 @@ export class EngineClient {
   private newBackground(): PipelinedClient {
     return new PipelinedClient({
       connect: () => this.connectSocket(false),
-      host: new URL(this.endpoint.origin).host,
+      host: this.hostHeader(),
       timeoutMs: DEFAULT_TIMEOUT_MS,
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
       idleMs: KEEP_ALIVE_MS,
@@ -200,6 +200,24 @@ export class EngineClient {
     if (res.status >= 400) throw new EngineHttpError(res.status, res.body, res.contentType);
     if (res.body.length === 0) return undefined as T;
     return JSON.parse(res.body.toString('utf8')) as T;
+  }
+
+  /**
+   * A long GET on a connection of its own (an engine's event stream), read as it comes; returns the way to
+   * stop it.
+   */
+  streamGet(
+    path: string,
+    query: RequestOptions['query'],
+    headersTimeoutMs: number,
+    handlers: StreamHandlers,
+  ): () => void {
+    const full = this.fullPath(path, undefined, query);
+    return streamGet(this.connectSocket(false), this.hostHeader(), full, headersTimeoutMs, handlers);
+  }
+
+  private hostHeader(): string {
+    return new URL(this.endpoint.origin).host;
   }
 
   /**

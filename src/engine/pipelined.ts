@@ -5,7 +5,7 @@
 // never answered because the connection closed first (a kept-alive connection it dropped) is sent once more
 // on a new one; every GET here can be.
 import type { Socket } from 'node:net';
-import { ResponseReader, type RawResponse } from './response-reader.js';
+import { ResponseReader, type BodySink, type RawResponse } from './response-reader.js';
 
 export type { RawResponse };
 
@@ -91,6 +91,7 @@ export class PipelinedClient {
 
   private open(): Socket {
     const socket = this.opts.connect();
+    socket.setNoDelay(true); // a turn's requests are one write already: send it at once
     this.socket = socket;
     this.reader = new ResponseReader();
     let answered = 0;
@@ -155,4 +156,55 @@ export class PipelinedClient {
   private failAll(err: Error): void {
     for (const p of [...this.inFlight.splice(0), ...this.unsent.splice(0)]) p.reject(err);
   }
+}
+
+export interface StreamHandlers extends BodySink {
+  /** The answer ended, or the connection did (err: why, unless the engine closed it cleanly). */
+  end(err?: Error): void;
+}
+
+/**
+ * A long GET (an engine's event stream) on a connection of its own: the head must come within
+ * `headersTimeoutMs`, the body then flows as long as the engine sends it. Returns the way to stop it (no
+ * `end` after that).
+ */
+export function streamGet(
+  socket: Socket,
+  host: string,
+  path: string,
+  headersTimeoutMs: number,
+  handlers: StreamHandlers,
+): () => void {
+  let stopped = false;
+  let ended = false;
+  const reader = new ResponseReader({
+    head: (res) => {
+      socket.setTimeout(0);
+      handlers.head(res);
+    },
+    data: (piece) => handlers.data(piece),
+  });
+  socket.setNoDelay(true);
+  socket.setTimeout(headersTimeoutMs, () =>
+    socket.destroy(codedError(`no answer from the engine in ${headersTimeoutMs} ms`, 'ETIMEDOUT')),
+  );
+  socket.on('data', (chunk: Buffer) => {
+    try {
+      if (reader.feed(chunk).length > 0) {
+        ended = true;
+        socket.destroy();
+      }
+    } catch (err) {
+      socket.destroy(err as Error);
+    }
+  });
+  socket.on('error', () => undefined); // 'close' follows with the error
+  socket.on('close', () => {
+    if (!stopped) handlers.end(ended ? undefined : (socket.errored ?? undefined));
+  });
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\n\r\n`, 'latin1');
+  return () => {
+    stopped = true;
+    socket.destroy();
+  };
 }

@@ -1,6 +1,7 @@
 // Reads HTTP/1.1 responses off a connection's bytes, as many as a chunk holds: the status, the content
 // type, whether the server closes after it, and the whole body (Content-Length, chunked, or none for 204
-// and 304). Pure: bytes in, responses out; malformed input throws.
+// and 304), or the body's pieces as they come for a stream. Pure: bytes in, responses out; malformed input
+// throws.
 
 export interface RawResponse {
   status: number;
@@ -17,9 +18,17 @@ type State =
 
 const MAX_HEAD = 64 * 1024;
 
+/** For a stream: the head as soon as it is read, then each piece of the body (the answer then has none). */
+export interface BodySink {
+  head(res: Omit<RawResponse, 'body'>): void;
+  data(piece: Buffer): void;
+}
+
 export class ResponseReader {
   private buf: Buffer = Buffer.alloc(0);
   private state: State = { at: 'head' };
+
+  constructor(private readonly sink?: BodySink) {}
 
   feed(chunk: Buffer): RawResponse[] {
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
@@ -37,19 +46,13 @@ export class ResponseReader {
     if (s.at === 'head') return this.head();
     if (s.at === 'length') {
       if (this.buf.length === 0) return 'more';
-      const take = Math.min(s.left, this.buf.length);
-      s.parts.push(this.buf.subarray(0, take));
-      this.buf = this.buf.subarray(take);
-      s.left -= take;
+      this.take(s);
       return s.left === 0 ? this.done(s.res, s.parts) : 'more';
     }
     if (s.left > 0) {
       // Inside a chunk's data.
       if (this.buf.length === 0) return 'more';
-      const take = Math.min(s.left, this.buf.length);
-      s.parts.push(this.buf.subarray(0, take));
-      this.buf = this.buf.subarray(take);
-      s.left -= take;
+      this.take(s);
       return s.left === 0 ? undefined : 'more';
     }
     // A chunk's size line (after the previous chunk's CRLF), or the end: "0", trailers, an empty line.
@@ -74,6 +77,16 @@ export class ResponseReader {
       this.buf = this.buf.subarray(end + 4); // trailers, ignored
     else return this.tooLong('the trailers');
     return this.done(s.res, s.parts);
+  }
+
+  /** As much of the body as is here and wanted: kept, or given to the sink. */
+  private take(s: { left: number; parts: Buffer[] }): void {
+    const n = Math.min(s.left, this.buf.length);
+    const piece = this.buf.subarray(0, n);
+    if (this.sink) this.sink.data(piece);
+    else s.parts.push(piece);
+    this.buf = this.buf.subarray(n);
+    s.left -= n;
   }
 
   private head(): RawResponse | undefined | 'more' {
@@ -101,6 +114,7 @@ export class ResponseReader {
     }
     if (status < 200) return undefined; // 100 Continue and the like: the answer follows
     const res = { status, contentType, close };
+    this.sink?.head(res);
     if (status === 204 || status === 304) return this.done(res, []);
     if (chunked) this.state = { at: 'chunks', res, parts: [], left: 0 };
     else if (length !== undefined && Number.isInteger(length) && length >= 0) {

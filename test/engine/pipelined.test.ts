@@ -1,7 +1,7 @@
 // The background reads' pipelined client against a real HTTP server on loopback: one turn's requests go
 // out together on one connection and come back in order; a kept-alive connection the server dropped, or an
 // answer that closes, costs nothing but a new connection; refusals, timeouts and 404s reach the caller as
-// the engine client's errors.
+// the engine client's errors; an event stream reads on a connection of its own.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
@@ -9,8 +9,10 @@ import { EngineClient } from '../../src/engine/client.js';
 import { EngineUnreachableError } from '../../src/engine/connection-errors.js';
 import { endpointOf } from '../../src/engine/endpoint.js';
 import { EngineHttpError } from '../../src/engine/errors.js';
+import { EventStream } from '../../src/engine/event-stream.js';
 import { PipelinedClient } from '../../src/engine/pipelined.js';
 import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait.js';
 
 let server: Server | undefined;
 let client: EngineClient | undefined;
@@ -117,4 +119,49 @@ it('an answer that does not come within the timeout fails with ETIMEDOUT, and th
   expect(sockets.size).toBe(2);
   p.close();
   await expect(p.get('/closed')).rejects.toMatchObject({ code: 'UND_ERR_CLOSED' });
+});
+
+it('an event stream: lines as they come on a connection of its own, its end, a refusal, and stop', async () => {
+  let live: ServerResponse | undefined;
+  const { client: c } = await serve((url, res) => {
+    if (url.startsWith('/events?since=5')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"Type":"container","Action":"start","id":"a","time":5,"timeNano":5000000001}\n{"Type":');
+      live = res;
+      return true;
+    }
+    if (url.startsWith('/events')) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"message":"no"}');
+      return true;
+    }
+    return false;
+  });
+  const events: string[] = [];
+  let ended: { err?: unknown } | undefined;
+  const stream = new EventStream(c, {
+    event: (ev) => events.push(`${ev.Action} ${ev.Actor.ID} ${ev.timeNanoText}`),
+    end: (err) => (ended = { err }),
+  });
+  stream.start('5');
+  await waitFor('the first event', () => events.length === 1);
+  live?.write('"container","Action":"die","id":"a","time":6,"timeNano":6}\n');
+  await waitFor('the second event', () => events.length === 2);
+  live?.end();
+  await waitFor('the end', () => ended);
+  expect(events).toEqual(['start a 5000000001', 'die a 6']);
+  expect(ended?.err).toBeUndefined();
+
+  let refused: { err?: unknown } | undefined;
+  new EventStream(c, { event: () => undefined, end: (err) => (refused = { err }) }).start();
+  await waitFor('the refusal', () => refused);
+  expect(String(refused?.err)).toContain('events stream answered 500');
+
+  let after = false;
+  const stopped = new EventStream(c, { event: () => undefined, end: () => (after = true) });
+  stopped.start('5');
+  await new Promise((r) => setTimeout(r, 50));
+  stopped.stop();
+  await new Promise((r) => setTimeout(r, 50));
+  expect(after).toBe(false);
 });
