@@ -1,7 +1,8 @@
 // DNS: Shoal's server (a child node process) against dnsmasq serving the same 1,000 names × 4 replicas
 // from a hosts file, one at a time, both loaded by dnsperf over UDP with the same shuffled query file: a
 // saturating run (no rate limit, dnsperf's default of 100 queries in flight) and a run at a fixed rate.
-// A last row is no DNS server at all: node:dgram answering fixed bytes, the floor for any Node 20 server.
+// A last row is no DNS server at all: node:dgram answering fixed bytes, the floor for a Node 20 server on
+// node:dgram (Shoal's workers read in batches through native code instead).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -110,8 +111,9 @@ export async function runDnsBench(): Promise<void> {
     () => startShoal(`Shoal (${shown}), asker a container (scoped)`, '127.0.0.1', workers),
     // 127.0.0.3 is no container: answered because only one network has the name.
     () => startShoal(`Shoal (${shown}), asker unknown`, '127.0.0.3', workers),
+    () => startShoal('Shoal (--dns-workers 2), asker a container (scoped)', '127.0.0.1', 'workers=2'),
     () => startShoal('Shoal (--dns-workers 0), asker a container (scoped)', '127.0.0.1', 'workers=0'),
-    // Not Shoal: node:dgram answering fixed bytes, the least a Node 20 server spends a query.
+    // Not Shoal: node:dgram answering fixed bytes, the least a Node 20 server on node:dgram spends a query.
     () => startShoal('Node 20 dgram, fixed answer', '127.0.0.1', 'floor'),
   ];
   const rows: string[] = [];

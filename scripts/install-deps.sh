@@ -3,12 +3,13 @@
 # namespaces and iptables tools, openssl (TLS test certificates), docker-compose 1.29, dnsmasq (a UDP peer
 # in the cross-engine tests, and the DNS benchmark's reference), dnsperf and iperf3 (the cross-engine paths
 # benchmark, run in containers through the helper image), chromium (the cluster view's browser test, driven
-# by playwright-core; it never downloads a browser of its own). No system service is started, and the
+# by playwright-core; it never downloads a browser of its own), and g++, make and python3 (node-gyp builds
+# the DNS workers' batched UDP, native/udp_batch.c, with them). No system service is started, and the
 # policy-rc.d that keeps them from starting is removed again when this script made it.
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then echo "install-deps: run as root" >&2; exit 1; fi
 need=()
-for pkg in docker.io busybox-static iproute2 iptables curl util-linux tar openssl docker-compose docker-registry dnsmasq dnsperf iperf3 chromium; do
+for pkg in docker.io busybox-static iproute2 iptables curl util-linux tar openssl docker-compose docker-registry dnsmasq dnsperf iperf3 chromium g++ make python3; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -164,7 +164,7 @@ export const MANAGE_FLAGS: readonly FlagSpec[] = [
     kind: 'string',
     default: 'auto',
     usage:
-      "processes that answer DNS over UDP beside Shoal's own (0: Shoal answers itself); auto: one per core when there are several, up to 4",
+      "processes that answer DNS over UDP, in batches, beside Shoal's own (0: Shoal answers itself); auto: one per core beyond the first, up to 4",
   },
   {
     name: 'ingress-listen',
@@ -436,9 +436,12 @@ function dnsAddr(text: string, flag: string): { host: string; port: number } {
   return { host, port: p };
 }
 
-/** --dns-workers: a count from 0 to 16, or auto (one per core when there are several, up to 4). */
+/**
+ * --dns-workers: a count from 0 to 16, or auto: one per core beyond the first, up to 4 (a worker reads in
+ * batches and one outran dnsmasq on 2 cores; the first core is left to Shoal and the clients), none on one.
+ */
 export function dnsWorkers(text: string, cores = availableParallelism()): number {
-  if (text === 'auto') return cores > 1 ? Math.min(cores, 4) : 0;
+  if (text === 'auto') return Math.min(Math.max(cores - 1, 0), 4);
   const n = Number(text);
   if (!/^\d+$/.test(text) || n > 16)
     throw new UsageError(

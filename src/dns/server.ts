@@ -102,6 +102,22 @@ export class DnsServer {
     this.deps.upstreams.close();
   }
 
+  /**
+   * A UDP query from `asker`: its answer now when the cluster's names have it (no promise), or undefined,
+   * with `later` called once an upstream answered (or SERVFAIL); nothing for a packet that is no query.
+   * `msg` may be reused once this returns.
+   */
+  answerUdp(msg: Buffer, asker: string, later: (reply: Buffer) => void): Buffer | undefined {
+    const outcome = handleQuery(this.deps.index, msg, asker, 'udp', this.deps.settings);
+    if ('drop' in outcome) return undefined;
+    if ('reply' in outcome) {
+      this.counts.answered++;
+      return outcome.reply;
+    }
+    void this.forwarded(Buffer.from(msg), asker, 'udp').then((reply) => reply && later(reply));
+    return undefined;
+  }
+
   private async answer(query: Buffer, asker: string, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
     const outcome = handleQuery(this.deps.index, query, asker, transport, this.deps.settings);
     if ('drop' in outcome) return undefined;
@@ -109,6 +125,14 @@ export class DnsServer {
       this.counts.answered++;
       return outcome.reply;
     }
+    return this.forwarded(query, asker, transport);
+  }
+
+  private async forwarded(
+    query: Buffer,
+    asker: string,
+    transport: 'udp' | 'tcp',
+  ): Promise<Buffer | undefined> {
     this.counts.forwarded++;
     const got = await this.deps.upstreams.forward(query, transport === 'tcp', this.deps.upstreamFor(asker));
     if (got) return got;
@@ -117,20 +141,12 @@ export class DnsServer {
     return q ? encodeEmpty(q, RCODE_SERVFAIL, false) : undefined;
   }
 
-  /** A UDP query: answered in the same tick from the index (no promise), forwarded otherwise. */
   private udpQuery(sock: UdpSocket, msg: Buffer, host: string, port: number): void {
-    const asker = unmapped(host);
-    const outcome = handleQuery(this.deps.index, msg, asker, 'udp', this.deps.settings);
-    if ('drop' in outcome) return;
-    if ('reply' in outcome) {
-      this.counts.answered++;
-      sock.send(outcome.reply, port, host);
-      return;
-    }
-    void this.answer(msg, asker, 'udp').then((reply) => {
+    const reply = this.answerUdp(msg, unmapped(host), (later) => {
       // The server may have closed while the upstream answered (a manager stopping).
-      if (reply && this.udp.includes(sock)) sock.send(reply, port, host);
+      if (this.udp.includes(sock)) sock.send(later, port, host);
     });
+    if (reply) sock.send(reply, port, host);
   }
 
   private tcpConnection(sock: Socket): void {

@@ -1,9 +1,12 @@
-// Answering on the DNS addresses: in Shoal's own thread, or with UDP in worker processes (TCP stays here).
-// Given the names (an index and the feed its copies follow), whoever keeps them current.
+// Answering on the DNS addresses: in Shoal's own thread, or with UDP in worker processes that read the
+// sockets in batches (TCP stays here). Given the names (an index and the feed its copies follow), whoever
+// keeps them current. Without the native batched UDP (not built) Shoal's thread answers, and says so.
 import type { NameFeed, NameIndex } from './records.js';
+import { log } from '../log.js';
+import { batchUdp, type BatchUdp } from './batch-udp.js';
 import { DnsServer, type Listen } from './server.js';
 import { parseUpstream, Upstreams, type Upstream } from './upstream.js';
-import { DnsWorkers, WorkerStartError } from './workers.js';
+import { DnsWorkers } from './workers.js';
 import type { Counts } from './worker-protocol.js';
 
 export interface ServingOptions {
@@ -22,6 +25,9 @@ export interface ServingOptions {
 export class DnsServing {
   private readonly server: DnsServer;
   private readonly workers: DnsWorkers | undefined;
+  private readonly udp: BatchUdp | undefined;
+  /** The UDP sockets the workers read (Shoal keeps them open to hand them to a replacement). */
+  private fds: number[] = [];
 
   constructor(index: NameIndex, feed: NameFeed, opts: ServingOptions) {
     this.server = new DnsServer({
@@ -30,9 +36,14 @@ export class DnsServing {
       settings: { ttl: opts.ttl, oneAnswer: opts.answers === 1, rng: opts.rng ?? Math.random },
       upstreamFor: (ip) => index.containerAt(ip)?.upstreams?.map(parseUpstream),
     });
-    this.workers = opts.workers
+    this.udp = opts.workers ? batchUdp() : undefined;
+    if (opts.workers && !this.udp)
+      log.warn(
+        'DNS: the native batched UDP is not built (npm run build); answering UDP in this thread instead',
+      );
+    this.workers = this.udp
       ? new DnsWorkers(feed, {
-          count: opts.workers,
+          count: opts.workers ?? 0,
           ttl: opts.ttl,
           oneAnswer: opts.answers === 1,
           upstreams: opts.upstreams,
@@ -43,7 +54,7 @@ export class DnsServing {
 
   /** Where UDP is answered, for the log. */
   describe(): string {
-    return this.workers ? `udp in ${this.workers.size} worker processes, tcp` : 'udp, tcp';
+    return this.workers ? `udp in ${this.workers.size} worker processes, in batches; tcp` : 'udp, tcp';
   }
 
   /** The worker processes' IDs (none when Shoal's thread answers UDP). */
@@ -64,28 +75,46 @@ export class DnsServing {
   }
 
   async listen(addrs: readonly Listen[]): Promise<Listen[]> {
-    return this.workers ? await this.listenWithWorkers(addrs, this.workers) : await this.server.listen(addrs);
+    if (!this.workers || !this.udp) return await this.server.listen(addrs);
+    return await this.listenWithWorkers(addrs, this.workers, this.udp);
   }
 
   async close(): Promise<void> {
     await this.workers?.stop();
+    for (const fd of this.fds.splice(0)) this.udp?.close(fd);
     await this.server.close();
   }
 
-  /** TCP here, which settles the ports (port 0 picks one), then UDP on the same ports in the workers. */
-  private async listenWithWorkers(addrs: readonly Listen[], workers: DnsWorkers): Promise<Listen[]> {
-    const anyPort = addrs.some((l) => l.port === 0);
+  /** UDP bound here (port 0 picks one), TCP on the same ports, then the workers on the UDP sockets. */
+  private async listenWithWorkers(
+    addrs: readonly Listen[],
+    workers: DnsWorkers,
+    udp: BatchUdp,
+  ): Promise<Listen[]> {
     for (let attempt = 1; ; attempt++) {
-      const bound = await this.server.listen(addrs, 'tcp');
+      const bound: Listen[] = [];
       try {
-        await workers.start(bound);
-        return bound;
+        for (const a of addrs) {
+          const [fd, port] = udp.bind(a.host, a.port);
+          this.fds.push(fd);
+          bound.push({ host: a.host, port });
+        }
+        await this.server.listen(bound, 'tcp');
       } catch (err) {
+        for (const fd of this.fds.splice(0)) udp.close(fd);
         await this.server.close();
-        // A port TCP picked may be taken for UDP: pick again.
-        if (!anyPort || attempt >= 20 || !(err instanceof WorkerStartError) || err.code !== 'EADDRINUSE')
-          throw err;
+        // A port UDP picked may be taken for TCP: pick again.
+        const picked = addrs.some((l) => l.port === 0);
+        if (!picked || attempt >= 20 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        continue;
       }
+      try {
+        await workers.start(bound, this.fds);
+      } catch (err) {
+        await this.close();
+        throw err;
+      }
+      return bound;
     }
   }
 }

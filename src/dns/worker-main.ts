@@ -1,8 +1,10 @@
-// A DNS worker process: answers UDP queries on Shoal's DNS addresses from its own copy of the cluster's
-// names, which Shoal keeps current over IPC. Several share each socket (node:cluster hands them one
-// handle), so queries use more than one core. It ends when Shoal does (its IPC channel closes).
-import { DnsServer } from './server.js';
+// A DNS worker process: answers UDP queries on Shoal's DNS sockets from its own copy of the cluster's names,
+// which Shoal keeps current over IPC. Shoal binds the sockets and hands them down (every worker reads each
+// one); a worker reads and answers them in batches (batch-udp.ts), so queries use more than one core and
+// far fewer system calls. It ends when Shoal does (its IPC channel closes).
+import { batchUdp, intToIp, type BatchUdp } from './batch-udp.js';
 import { NameIndex } from './records.js';
+import { DnsServer } from './server.js';
 import { parseUpstream, Upstreams } from './upstream.js';
 import { COUNTS_EVERY_MS, type FromWorker, type ToWorker, type WorkerSettings } from './worker-protocol.js';
 
@@ -12,7 +14,12 @@ function tell(m: FromWorker): void {
   process.send?.(m);
 }
 
-async function start(s: WorkerSettings): Promise<void> {
+function start(s: WorkerSettings): void {
+  const udp = batchUdp();
+  if (!udp) {
+    tell({ failed: 'the native batched UDP module is not built (npm run build)', code: 'ENOENT' });
+    process.exit(1);
+  }
   const server = new DnsServer({
     index,
     upstreams: new Upstreams({ servers: s.upstreams }),
@@ -20,7 +27,7 @@ async function start(s: WorkerSettings): Promise<void> {
     upstreamFor: (ip) => index.containerAt(ip)?.upstreams?.map(parseUpstream),
   });
   try {
-    await server.listen(s.listen, 'udp');
+    for (const fd of s.fds) serve(udp, fd, server);
   } catch (err) {
     tell({ failed: (err as Error).message, code: (err as NodeJS.ErrnoException).code });
     process.exit(1);
@@ -39,11 +46,36 @@ async function start(s: WorkerSettings): Promise<void> {
   tell({ ready: true });
 }
 
+/** Answers one socket's batches: each query from the names at once, or later (forwarded) on its own. */
+function serve(udp: BatchUdp, fd: number, server: DnsServer): void {
+  const { BATCH, SLOT, OUT_SLOT } = udp;
+  const [input, metaBytes, output] = udp.serve(fd, (n) => {
+    let answers = 0;
+    for (let k = 0; k < n; k++) {
+      const len = meta[3 * k] as number;
+      if (len < 0) continue; // cut: longer than a slot, no DNS query
+      const ip = (meta[3 * k + 1] as number) >>> 0;
+      const port = meta[3 * k + 2] as number;
+      const query = input.subarray(k * SLOT, k * SLOT + len);
+      const reply = server.answerUdp(query, intToIp(ip), (later) => udp.sendTo(fd, later, ip, port));
+      if (!reply || reply.length > OUT_SLOT) continue;
+      reply.copy(output, answers * OUT_SLOT);
+      const at = 3 * BATCH + 3 * answers;
+      meta[at] = reply.length;
+      meta[at + 1] = ip;
+      meta[at + 2] = port;
+      answers++;
+    }
+    return answers;
+  });
+  const meta = new Int32Array(metaBytes.buffer, metaBytes.byteOffset, metaBytes.length / 4);
+}
+
 process.on('message', (m: ToWorker) => {
   if ('changes' in m) index.apply(m.changes);
   else {
     index.apply(m.names.map((c) => ({ set: c })));
-    void start(m.start);
+    start(m.start);
   }
 });
 process.on('disconnect', () => process.exit(0));

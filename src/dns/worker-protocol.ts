@@ -1,12 +1,14 @@
 // The messages between Shoal and its DNS worker processes (node:cluster's IPC, JSON): a worker says hello,
 // is given its settings and every name, then each change of the names; it answers with "ready" (or why it
-// could not bind) and, every second it answered anything, its counts since the last.
+// could not serve) and, every second it answered anything, its counts since the last.
 import type { NameChange, NamedContainer } from './records.js';
 import type { Listen } from './server.js';
 import type { Upstream } from './upstream.js';
 
 export interface WorkerSettings {
   listen: readonly Listen[];
+  /** The UDP sockets, one a listen address, as the worker's descriptors (Shoal binds them, the worker reads). */
+  fds: readonly number[];
   ttl: number;
   oneAnswer: boolean;
   upstreams: readonly Upstream[];

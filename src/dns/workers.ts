@@ -1,6 +1,7 @@
-// DNS worker processes: UDP queries are answered by `count` node:cluster workers sharing each socket, so
-// the resolver is not held to one core (nor slowed by the API's work on Shoal's own thread). Each keeps a
-// copy of the cluster's names from the feed; one that ends is replaced. Shoal itself keeps TCP.
+// DNS worker processes: UDP queries are answered by `count` node:cluster workers that all read each socket
+// (Shoal binds them and hands them down), so the resolver is not held to one core (nor slowed by the API's
+// work on Shoal's own thread). Each keeps a copy of the cluster's names from the feed; one that ends is
+// replaced. Shoal itself keeps TCP.
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { log } from '../log.js';
@@ -29,12 +30,14 @@ export class WorkerStartError extends Error {
 }
 
 const START_TIMEOUT_MS = 15_000;
+const FIRST_FD = 4;
 
 export class DnsWorkers {
   /** Workers that were given the names: they are told every change. */
   private readonly started = new Set<Worker>();
   private readonly all = new Set<Worker>();
   private settings: WorkerSettings | undefined;
+  private fds: readonly number[] = [];
   private stopping = false;
   private following = false;
   /** Replacements that failed in a row: each waits twice as long as the last (up to 30 s). */
@@ -55,11 +58,17 @@ export class DnsWorkers {
     return [...this.started].map((w) => w.process.pid ?? 0);
   }
 
-  /** Starts the workers on `listen` (ports already known); rejects, with every worker stopped, if one cannot. */
-  async start(listen: readonly Listen[]): Promise<void> {
+  /**
+   * Starts the workers on the UDP sockets `fds` (bound to `listen`, in order); rejects, with every worker
+   * stopped, if one cannot.
+   */
+  async start(listen: readonly Listen[], fds: readonly number[]): Promise<void> {
     this.stopping = false;
+    this.fds = fds;
+    // A child's descriptors 0–2 are Shoal's, 3 the IPC channel, then the sockets from 4.
     this.settings = {
       listen,
+      fds: fds.map((_, i) => FIRST_FD + i),
       ttl: this.opts.ttl,
       oneAnswer: this.opts.oneAnswer,
       upstreams: this.opts.upstreams,
@@ -93,7 +102,8 @@ export class DnsWorkers {
 
   /** One worker, started: resolves once it answers on every address. */
   private fork(): Promise<Worker> {
-    cluster.setupPrimary({ exec: workerEntry(), args: [], execArgv: [] });
+    const stdio = ['inherit', 'inherit', 'inherit', 'ipc', ...this.fds];
+    cluster.setupPrimary({ exec: workerEntry(), args: [], execArgv: [], stdio });
     const w = cluster.fork();
     this.all.add(w);
     let ready = false;

@@ -102,7 +102,7 @@ const ALL3 = '198.18.70.10,198.18.70.11,198.18.70.12';
 describe('DNS worker processes', () => {
   it('answer UDP from their copy of the names, and Shoal answers TCP from its own', async () => {
     expect(serving.workerPids()).toHaveLength(2);
-    expect(serving.describe()).toBe('udp in 2 worker processes, tcp');
+    expect(serving.describe()).toBe('udp in 2 worker processes, in batches; tcp');
     expect([...(await udpAnswers('web'))]).toEqual([ALL3]);
     expect(
       addrs(await tcpQuery(port, { name: 'web.app' }))

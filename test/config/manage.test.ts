@@ -149,7 +149,7 @@ describe('shoal manage flags', () => {
     expect(() => parse('--ingress-listen', 'a b', 'nodes://a:1')).toThrow('invalid --ingress-listen');
   });
 
-  it('reads the DNS flags: workers auto is one per core when there are several (up to 4), 0 on one core', () => {
+  it('reads the DNS flags: workers auto is one per core beyond the first (up to 4), 0 on one core', () => {
     const c = parse('--dns-listen', '198.18.0.53', '--dns-workers', '3', 'nodes://a:1');
     expect(c.dns).toMatchObject({
       listen: [{ host: '198.18.0.53', port: 53 }],
@@ -158,7 +158,7 @@ describe('shoal manage flags', () => {
       workers: 3,
     });
     expect(parse('--dns-listen', '198.18.0.53', 'nodes://a:1').dns?.workers).toBe(dnsWorkers('auto'));
-    expect([1, 2, 3, 8].map((cores) => dnsWorkers('auto', cores))).toEqual([0, 2, 3, 4]);
+    expect([1, 2, 3, 8].map((cores) => dnsWorkers('auto', cores))).toEqual([0, 1, 2, 4]);
     expect(dnsWorkers('0')).toBe(0);
     for (const bad of ['-1', 'x', '17', '1.5', ''])
       expect(() => dnsWorkers(bad)).toThrow(
