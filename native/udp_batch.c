@@ -33,6 +33,7 @@
 typedef struct served {
   struct served *next;
   napi_env env;
+  napi_async_context async; /* onBatch runs as Node's own callbacks do: promises and ticks run after it */
   napi_ref on_batch;
   napi_ref buffers[3];
   uv_poll_t poll;
@@ -59,10 +60,10 @@ static void answer_batch(served_t *s, int n) {
   napi_open_handle_scope(s->env, &scope);
   napi_value fn, recv, arg, ret;
   napi_get_reference_value(s->env, s->on_batch, &fn);
-  napi_get_undefined(s->env, &recv);
+  napi_get_global(s->env, &recv); /* napi_make_callback wants an object for `this` */
   napi_create_int32(s->env, n, &arg);
   int32_t m = 0;
-  if (napi_call_function(s->env, recv, fn, 1, &arg, &ret) == napi_ok) napi_get_value_int32(s->env, ret, &m);
+  if (napi_make_callback(s->env, s->async, recv, fn, 1, &arg, &ret) == napi_ok) napi_get_value_int32(s->env, ret, &m);
   else {
     napi_value ex;
     napi_get_and_clear_last_exception(s->env, &ex); /* the worker's own handler reports its errors */
@@ -176,6 +177,9 @@ static napi_value Serve(napi_env env, napi_callback_info info) {
   serving = s;
   s->env = env;
   s->fd = fd;
+  napi_value name;
+  napi_create_string_utf8(env, "shoal.udp_batch", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(env, NULL, name, &s->async);
   napi_create_reference(env, argv[1], 1, &s->on_batch);
   napi_value bufs[3];
   void *p;
@@ -229,6 +233,7 @@ static napi_value Close(napi_env env, napi_callback_info info) {
     s->fd = -1;
     for (int i = 0; i < 3; i++) napi_delete_reference(env, s->buffers[i]);
     napi_delete_reference(env, s->on_batch);
+    napi_async_destroy(env, s->async);
   }
   close(fd);
   return NULL;

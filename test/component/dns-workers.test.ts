@@ -141,6 +141,19 @@ describe('DNS worker processes', () => {
     );
   });
 
+  it('answer SERVFAIL at once when no upstream is there (the promise after a batch runs with it)', async () => {
+    // 127.0.0.9 is no container and Shoal has no upstreams: each answer comes from a promise, which must run
+    // right after the batch that asked, not whenever the worker next wakes for something else (its counts,
+    // every second): five in turn within half a second.
+    const five = (async () => {
+      const codes: (string | undefined)[] = [];
+      for (let i = 0; i < 5; i++) codes.push((await udp({ name: `nowhere${i}.test` }, '127.0.0.9')).rcode);
+      return codes;
+    })();
+    const r = await Promise.race([five, new Promise<undefined>((resolve) => setTimeout(resolve, 500))]);
+    expect(r).toEqual(Array(5).fill('SERVFAIL'));
+  });
+
   it('a killed worker is replaced, and the new one knows the names as they are now', async () => {
     const [victim, other] = serving.workerPids();
     process.kill(victim ?? 0, 'SIGKILL');
