@@ -150,7 +150,10 @@ describe('DNS worker processes', () => {
       for (let i = 0; i < 5; i++) codes.push((await udp({ name: `nowhere${i}.test` }, '127.0.0.9')).rcode);
       return codes;
     })();
-    const r = await Promise.race([five, new Promise<undefined>((resolve) => setTimeout(resolve, 500))]);
+    const r = await Promise.race([
+      five,
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 500)),
+    ]);
     expect(r).toEqual(Array(5).fill('SERVFAIL'));
   });
 
