@@ -54,6 +54,21 @@ static napi_value fail(napi_env env, int err, const char *what) {
   return NULL;
 }
 
+/* An IPv4 address and port (host order) as a socket address. */
+static struct sockaddr_in ipv4(uint32_t ip, uint16_t port) {
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(ip);
+  a.sin_port = htons(port);
+  return a;
+}
+
+/* The call's arguments into argv (missing ones undefined). */
+static void args(napi_env env, napi_callback_info info, size_t n, napi_value *argv) {
+  napi_get_cb_info(env, info, &n, argv, NULL, NULL);
+}
+
 /* Hands one batch to JavaScript and sends what it answered. */
 static void answer_batch(served_t *s, int n) {
   napi_handle_scope scope;
@@ -78,10 +93,7 @@ static void answer_batch(served_t *s, int n) {
   for (int j = 0; j < m; j++) {
     int32_t *a = s->meta + 3 * BATCH + 3 * j;
     if (a[0] <= 0 || a[0] > OUT_SLOT) continue;
-    memset(&to[k], 0, sizeof to[k]);
-    to[k].sin_family = AF_INET;
-    to[k].sin_addr.s_addr = htonl((uint32_t)a[1]);
-    to[k].sin_port = htons((uint16_t)a[2]);
+    to[k] = ipv4((uint32_t)a[1], (uint16_t)a[2]);
     iov[k].iov_base = s->out + (size_t)j * OUT_SLOT;
     iov[k].iov_len = (size_t)a[0];
     memset(&msgs[k], 0, sizeof msgs[k]);
@@ -136,18 +148,15 @@ static int32_t int_arg(napi_env env, napi_value v) {
 }
 
 static napi_value Bind(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  args(env, info, 2, argv);
   char ip[64] = "";
   size_t len;
   napi_get_value_string_utf8(env, argv[0], ip, sizeof ip, &len);
   int32_t port = int_arg(env, argv[1]);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_port = htons((uint16_t)port);
-  if (port < 0 || port > 65535 || inet_pton(AF_INET, ip, &a.sin_addr) != 1) return fail(env, EINVAL, "bind");
+  struct in_addr addr;
+  if (port < 0 || port > 65535 || inet_pton(AF_INET, ip, &addr) != 1) return fail(env, EINVAL, "bind");
+  struct sockaddr_in a = ipv4(ntohl(addr.s_addr), (uint16_t)port);
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
   if (fd < 0) return fail(env, errno, "socket");
   if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
@@ -167,9 +176,8 @@ static napi_value Bind(napi_env env, napi_callback_info info) {
 }
 
 static napi_value Serve(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  args(env, info, 2, argv);
   int fd = int_arg(env, argv[0]);
   if (fd < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) return fail(env, EBADF, "serve");
   served_t *s = calloc(1, sizeof *s); /* kept after close too: a few bytes, once per socket */
@@ -204,27 +212,21 @@ static napi_value Serve(napi_env env, napi_callback_info info) {
 }
 
 static napi_value SendTo(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  args(env, info, 4, argv);
   void *data;
   size_t len;
   napi_get_buffer_info(env, argv[1], &data, &len);
   double ip = 0;
   napi_get_value_double(env, argv[2], &ip);
-  struct sockaddr_in to;
-  memset(&to, 0, sizeof to);
-  to.sin_family = AF_INET;
-  to.sin_addr.s_addr = htonl((uint32_t)ip);
-  to.sin_port = htons((uint16_t)int_arg(env, argv[3]));
+  struct sockaddr_in to = ipv4((uint32_t)ip, (uint16_t)int_arg(env, argv[3]));
   sendto(int_arg(env, argv[0]), data, len, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof to);
   return NULL;
 }
 
 static napi_value Close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  args(env, info, 1, argv);
   int fd = int_arg(env, argv[0]);
   for (served_t *s = serving; s; s = s->next) {
     if (s->fd != fd) continue;

@@ -21,8 +21,8 @@ export interface Listen {
   port: number;
 }
 
-/** What a server answers on its addresses: both, or one of them (UDP is left to DNS worker processes). */
-export type Transports = 'udp+tcp' | 'udp' | 'tcp';
+/** What a server answers on its addresses: both, or TCP only (UDP left to the DNS worker processes). */
+export type Transports = 'udp+tcp' | 'tcp';
 
 export class DnsServer {
   private readonly udp: UdpSocket[] = [];
@@ -36,8 +36,7 @@ export class DnsServer {
   async listen(addrs: readonly Listen[], transports: Transports = 'udp+tcp'): Promise<Listen[]> {
     const bound: Listen[] = [];
     for (const a of addrs) {
-      if (transports === 'udp') bound.push({ host: a.host, port: this.keepUdp(await this.bindUdp(a)) });
-      else if (transports === 'tcp') bound.push({ host: a.host, port: this.keepTcp(await this.bindTcp(a)) });
+      if (transports === 'tcp') bound.push({ host: a.host, port: this.keepTcp(await this.bindTcp(a)) });
       else bound.push(await this.listenBoth(a));
     }
     return bound;
@@ -56,7 +55,7 @@ export class DnsServer {
         if (a.port !== 0 || attempt >= 20 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
         continue;
       }
-      this.keepUdp(u);
+      this.udp.push(u);
       this.keepTcp(t);
       return { host: a.host, port };
     }
@@ -85,11 +84,6 @@ export class DnsServer {
     return t;
   }
 
-  private keepUdp(u: UdpSocket): number {
-    this.udp.push(u);
-    return u.address().port;
-  }
-
   private keepTcp(t: Server): number {
     this.tcp.push(t);
     return (t.address() as { port: number }).port;
@@ -108,24 +102,24 @@ export class DnsServer {
    * `msg` may be reused once this returns.
    */
   answerUdp(msg: Buffer, asker: string, later: (reply: Buffer) => void): Buffer | undefined {
-    const outcome = handleQuery(this.deps.index, msg, asker, 'udp', this.deps.settings);
-    if ('drop' in outcome) return undefined;
-    if ('reply' in outcome) {
-      this.counts.answered++;
-      return outcome.reply;
-    }
+    const now = this.fromNames(msg, asker, 'udp');
+    if (now !== 'forward') return now;
     void this.forwarded(Buffer.from(msg), asker, 'udp').then((reply) => reply && later(reply));
     return undefined;
   }
 
   private async answer(query: Buffer, asker: string, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
+    const now = this.fromNames(query, asker, transport);
+    return now === 'forward' ? this.forwarded(query, asker, transport) : now;
+  }
+
+  /** The answer from the cluster's names, 'forward' for a name that is not Shoal's, nothing for no query. */
+  private fromNames(query: Buffer, asker: string, transport: 'udp' | 'tcp'): Buffer | 'forward' | undefined {
     const outcome = handleQuery(this.deps.index, query, asker, transport, this.deps.settings);
     if ('drop' in outcome) return undefined;
-    if ('reply' in outcome) {
-      this.counts.answered++;
-      return outcome.reply;
-    }
-    return this.forwarded(query, asker, transport);
+    if ('forward' in outcome) return 'forward';
+    this.counts.answered++;
+    return outcome.reply;
   }
 
   private async forwarded(

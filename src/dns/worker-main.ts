@@ -17,7 +17,7 @@ function tell(m: FromWorker): void {
 function start(s: WorkerSettings): void {
   const udp = batchUdp();
   if (!udp) {
-    tell({ failed: 'the native batched UDP module is not built (npm run build)', code: 'ENOENT' });
+    tell({ failed: 'the native batched UDP module is not built (npm run build)' });
     process.exit(1);
   }
   const server = new DnsServer({
@@ -29,7 +29,7 @@ function start(s: WorkerSettings): void {
   try {
     for (const fd of s.fds) serve(udp, fd, server);
   } catch (err) {
-    tell({ failed: (err as Error).message, code: (err as NodeJS.ErrnoException).code });
+    tell({ failed: (err as Error).message });
     process.exit(1);
   }
   let last = { ...server.counts };

@@ -19,16 +19,6 @@ export interface DnsWorkersOptions {
   restartDelayMs?: number;
 }
 
-/** Why a worker could not start (its bind's error code, EADDRINUSE say, when there was one). */
-export class WorkerStartError extends Error {
-  constructor(
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
-
 const START_TIMEOUT_MS = 15_000;
 const FIRST_FD = 4;
 
@@ -109,7 +99,7 @@ export class DnsWorkers {
     let ready = false;
     return new Promise<Worker>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new WorkerStartError(`DNS worker ${w.process.pid} did not start in ${START_TIMEOUT_MS} ms`));
+        reject(new Error(`DNS worker ${w.process.pid} did not start in ${START_TIMEOUT_MS} ms`));
         w.kill();
       }, START_TIMEOUT_MS);
       const settle = (err?: Error) => {
@@ -125,7 +115,7 @@ export class DnsWorkers {
         } else if ('ready' in m) {
           ready = true;
           settle();
-        } else if ('failed' in m) settle(new WorkerStartError(m.failed, m.code));
+        } else if ('failed' in m) settle(new Error(m.failed));
         else if ('counts' in m) {
           this.counts.answered += m.counts.answered;
           this.counts.forwarded += m.counts.forwarded;
@@ -138,7 +128,7 @@ export class DnsWorkers {
           log.warn(`DNS worker ${w.process.pid}: ${err.message}`);
       });
       w.once('exit', (code, signal) => {
-        settle(new WorkerStartError(`DNS worker ${w.process.pid} ended (${signal ?? `exit ${code}`})`));
+        settle(new Error(`DNS worker ${w.process.pid} ended (${signal ?? `exit ${code}`})`));
         this.started.delete(w);
         this.all.delete(w);
         // One that never started is the starter's to report (start() fails, or replace() tries again).
