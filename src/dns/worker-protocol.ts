@@ -23,7 +23,6 @@ export interface Counts {
 export type ToWorker =
   { start: WorkerSettings; names: NamedContainer[] } | { changes: readonly NameChange[] };
 
-export type FromWorker =
-  { hello: true } | { ready: true } | { failed: string; code?: string } | { counts: Counts };
+export type FromWorker = { hello: true } | { ready: true } | { failed: string } | { counts: Counts };
 
 export const COUNTS_EVERY_MS = 1000;
